@@ -1,0 +1,73 @@
+"""One place for Veilleur's errors, each with a stable code a user can search for.
+
+An error message is one line a user can act on: it names the document (file, line or id) and the problem.
+"""
+
+from __future__ import annotations
+
+
+class VeilleurError(Exception):
+    """Base class. ``code`` is stable across versions (V1xx input, V2xx language data, V3xx store, V4xx geo)."""
+
+    code = "V000"
+
+    def __init__(self, message: str, *, where: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.where = where
+
+    def __str__(self) -> str:
+        prefix = f"{self.where}: " if self.where else ""
+        return f"{prefix}{self.message} [{self.code}]"
+
+
+class InputError(VeilleurError):
+    """A file or record cannot be read as a document."""
+
+    code = "V100"
+
+
+class EmptyDocumentError(InputError):
+    code = "V101"
+
+
+class BinaryInputError(InputError):
+    code = "V102"
+
+
+class DecodeError(InputError):
+    code = "V103"
+
+
+class MalformedRecordError(InputError):
+    code = "V104"
+
+
+class UnsupportedInputError(InputError):
+    code = "V105"
+
+
+class LanguageDataError(VeilleurError):
+    """A language data file is missing, malformed or inconsistent."""
+
+    code = "V200"
+
+
+class UnsupportedLanguageError(VeilleurError):
+    code = "V201"
+
+
+class ModelMissingError(VeilleurError):
+    code = "V202"
+
+
+class StoreError(VeilleurError):
+    code = "V300"
+
+
+class SchemaVersionError(StoreError):
+    code = "V301"
+
+
+class GazetteerError(VeilleurError):
+    code = "V400"
