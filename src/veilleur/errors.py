@@ -71,3 +71,30 @@ class SchemaVersionError(StoreError):
 
 class GazetteerError(VeilleurError):
     code = "V400"
+
+
+# Input errors added by the ingest stage (codes are stable; append only).
+
+
+class MissingInputError(InputError):
+    """A path given on the command line or found in a folder does not exist (or is a broken link)."""
+
+    code = "V106"
+
+
+class FeedError(InputError):
+    """An .xml/.rss/.atom file that feedparser cannot read as an RSS/Atom feed."""
+
+    code = "V107"
+
+
+class InvalidDateError(MalformedRecordError):
+    """A record's date field is present but is not an ISO date (YYYY-MM-DD or an ISO datetime)."""
+
+    code = "V108"
+
+
+class UnreadableInputError(InputError):
+    """The operating system refused to read a path (permissions, a device, an I/O error)."""
+
+    code = "V109"
