@@ -1,0 +1,132 @@
+"""Find event triggers in a parsed sentence and decide what kind of incident each one names."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from veilleur.detect.lexicon import Coding, Frame, Lexicon, norm_word
+
+_VERB_POS = {"VERB", "AUX"}
+_NOUN_POS = {"NOUN", "PROPN", "X", "ADJ"}
+
+
+def token_keys(tok: Token) -> set[str]:
+    return {norm_word(tok.lemma_), norm_word(tok.text)}
+
+
+def match_at(tokens: Sequence[Token], i: int, phrase: tuple[str, ...]) -> int | None:
+    """The end index when ``phrase`` matches the tokens from ``i`` (lemma or form, hyphenated words may span
+    several tokens), else None."""
+    j = i
+    for word in phrase:
+        if j >= len(tokens):
+            return None
+        if word in token_keys(tokens[j]):
+            j += 1
+            continue
+        joined, k = "", j
+        while k < len(tokens) and k - j < 6 and len(joined) < len(word):
+            joined += norm_word(tokens[k].text)
+            k += 1
+            if joined == word:
+                break
+        if joined != word:
+            return None
+        j = k
+    return j
+
+
+def find_phrases(tokens: Sequence[Token], phrases: Sequence[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """Non-overlapping (start, end) token ranges where any phrase matches, longest first at each position."""
+    by_len = sorted(phrases, key=len, reverse=True)
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tokens):
+        best = None
+        for ph in by_len:
+            end = match_at(tokens, i, ph)
+            if end is not None and (best is None or end > best):
+                best = end
+        if best is not None:
+            out.append((i, best))
+            i = best
+        else:
+            i += 1
+    return out
+
+
+@dataclass(frozen=True)
+class TriggerHit:
+    frame: Frame
+    start: int  # token indices in the Doc
+    end: int
+    head: int  # the token that carries the trigger (verb or noun)
+    is_verb: bool
+
+    def text(self, sent: SpacySpan) -> str:
+        return sent.doc[self.start:self.end].text
+
+
+def find_triggers(sent: SpacySpan, lex: Lexicon) -> list[TriggerHit]:
+    tokens = list(sent)
+    hits: list[TriggerHit] = []
+    taken: set[int] = set()
+    candidates: list[tuple[int, int, int, Frame, bool]] = []  # (len, start, end, frame, verb)
+    for i, tok in enumerate(tokens):
+        is_verb_tok = tok.pos_ in _VERB_POS or "Part" in tok.morph.get("VerbForm")
+        is_noun_tok = tok.pos_ in _NOUN_POS
+        for frame in lex.frames:
+            for phrases, verb in ((frame.verbs, True), (frame.nouns, False)):
+                if (verb and not is_verb_tok) or (not verb and not is_noun_tok):
+                    continue
+                for ph in phrases:
+                    end = match_at(tokens, i, ph)
+                    if end is not None:
+                        candidates.append((end - i, i, end, frame, verb))
+    candidates.sort(key=lambda c: (-c[0], c[1]))
+    for _length, i, end, frame, verb in candidates:
+        if any(k in taken for k in range(i, end)):
+            continue
+        taken.update(range(i, end))
+        head = tokens[i]
+        hits.append(TriggerHit(frame, head.i, tokens[end - 1].i + 1, head.i, verb))
+    hits.sort(key=lambda h: h.start)
+    return hits
+
+
+def scope_tokens(sent: SpacySpan, hit: TriggerHit) -> list[Token]:
+    """The words that belong to a trigger: its subtree, the head it hangs on when it is a participle or a noun
+    modifier ("les drones ayant visé la base"), without clauses of their own."""
+    doc = sent.doc
+    head = doc[hit.head]
+    out = {t.i for t in head.subtree}
+    if head.dep_ in ("acl", "acl:relcl", "amod") and head.head.i != head.i:
+        out.add(head.head.i)
+        out.update(t.i for t in head.head.children if t.dep_ in ("amod", "nmod", "compound"))
+    out.update(range(hit.start, hit.end))
+    return [doc[i] for i in sorted(out) if sent.start <= i < sent.end]
+
+
+def weapon_coding(tokens: Sequence[Token], lex: Lexicon, anchor: int | None = None) -> Coding | None:
+    """The ACLED coding given by the means-of-attack cue in ``tokens`` nearest the ``anchor`` token (then the
+    longest cue, then data order)."""
+    best: tuple[tuple[int, int, int], Coding] | None = None
+    for rank, weapon in enumerate(lex.weapons):
+        for start, end in find_phrases(tokens, weapon.cues):
+            dist = 0 if anchor is None else min(abs(tokens[start].i - anchor), abs(tokens[end - 1].i - anchor))
+            key = (dist, start - end, rank)
+            if best is None or key < best[0]:
+                best = (key, weapon.coding)
+    return best[1] if best else None
+
+
+def target_coding(tokens: Sequence[Token], lex: Lexicon) -> Coding | None:
+    for coding, cues in lex.targets:
+        for tok in tokens:
+            if token_keys(tok) & cues:
+                return coding
+    return None
