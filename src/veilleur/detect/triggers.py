@@ -22,7 +22,11 @@ def match_at(tokens: Sequence[Token], i: int, phrase: tuple[str, ...]) -> int | 
     """The end index when ``phrase`` matches the tokens from ``i`` (lemma or form, hyphenated words may span
     several tokens), else None."""
     j = i
-    for word in phrase:
+    for n, word in enumerate(phrase):
+        skipped = 0
+        while n > 0 and j < len(tokens) and tokens[j].pos_ == "ADV" and skipped < 2 and word not in token_keys(
+                tokens[j]):
+            j, skipped = j + 1, skipped + 1  # "prennent régulièrement pour cible"
         if j >= len(tokens):
             return None
         if word in token_keys(tokens[j]):
