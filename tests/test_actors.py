@@ -303,6 +303,28 @@ def test_a_bare_noun_names_the_forces_of_the_event_country(fr: ActorDictionary, 
     assert only(fr, "les combattants de l'EI", "IQ").actor.name == "Islamic State (Iraq)"
 
 
+def test_phrases_that_name_nobody_are_skipped(fr: ActorDictionary, en: ActorDictionary) -> None:
+    assert fr.find("selon des sources militaires, l'opération militaire a échoué", country="ML") == []
+    assert en.find("a military base and military sources", country="NG") == []
+    assert only(fr, "une base militaire américaine", "IQ").actor.name == US
+    assert only(en, "a Malian army vehicle").actor.name == "Military Forces of Mali"
+    assert (
+        only(fr, "la guerre civile a fait des morts parmi les civils", "SY").actor.name == "Civilians (Syria)"
+    )
+
+
+def test_noun_then_actor_name(fr: ActorDictionary) -> None:
+    assert only(fr, "des combattants ADF", "CD").actor.name == "ADF: Allied Democratic Forces"
+    assert only(fr, "les rebelles du M23").actor.surface == "rebelles du M23"
+    dispersed = names(fr, "La police a dispersé les jeunes.", "BF")  # state forces do not make them civilians
+    assert dispersed == ["Police Forces of Burkina Faso", "Protesters (Burkina Faso)"]
+
+
+def test_lower_case_coalition_by_country(fr: ActorDictionary) -> None:
+    assert only(fr, "des frappes de la coalition", "YE").actor.name == "Operation Restoring Hope"
+    assert only(fr, "des frappes de la coalition", "SY").actor.name == "Global Coalition Against Daesh"
+
+
 def test_state_forces_helper(fr: ActorDictionary) -> None:
     assert fr.state_forces("US") == Actor(US, None, "state", "US")
     assert fr.state_forces("ml").name == "Military Forces of Mali"

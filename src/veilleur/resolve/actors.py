@@ -235,7 +235,7 @@ class ActorDictionary:
         while i < n:
             if doc.toks[i] in starts:
                 end, found = self._match_at(doc, i, ctx)
-                if found:
+                if end > i:  # a phrase that names nobody ("bases militaires") is skipped whole
                     out.extend(found)
                     i = end
                     continue
@@ -269,7 +269,7 @@ class ActorDictionary:
             if composed and composed[0] > best[0]:
                 best = composed
         composed = self._noun_first(doc, i, ctx)
-        return composed if composed and composed[0] > best[0] else best
+        return composed if composed and composed[0] > best[0] and (composed[1] or not best[1]) else best
 
     def _country_word(self, doc: Doc, i: int, ctx: str | None) -> tuple[int, str] | None:
         """A demonym (in "before" languages also a country name, "Iraq's") at word i: (end, ISO2)."""
@@ -322,8 +322,8 @@ class ActorDictionary:
         if grp and (m := self._grouped(doc, i, grp[0], noun, grp[1][0], ctx)):
             return grp[0], [m]
         of = p.of.longest(doc, j)
-        if of and noun.role in ("state", "armed", "militia"):  # "combattants de l'EI"
-            alias = self._aliases.longest(doc, of[0])
+        if noun.role in ("state", "armed", "militia"):  # "combattants de l'EI", "rebelles ADF"
+            alias = self._aliases.longest(doc, of[0] if of else j)
             actor = self._resolve(alias[1], ctx) if alias else None
             if alias and actor:
                 return alias[0], [self._match(doc, i, alias[0], actor)]
@@ -333,7 +333,7 @@ class ActorDictionary:
             if m := self._qualified(doc, i, name[0], noun, ctx if ctx in codes else codes[0]):
                 return name[0], [m]  # "l'armée du Mali", "forces of Mali", "habitants de Gaza"
         m = self._bare(doc, i, j, next((n for n in hit[1] if n.role != "militia"), noun), ctx)
-        return (j, [m]) if m else None
+        return j, [m] if m else []
 
     def _qualified(self, doc: Doc, i: int, end: int, noun: Noun, code: str) -> ActorMatch | None:
         """A noun with a country word: state forces, or civilians/protesters of that country."""
@@ -356,7 +356,7 @@ class ActorDictionary:
             if not (noun.bare and ctx) or doc.word(j) in self._p.blockers:
                 return None
             return self._match(doc, i, j, self.state_forces(ctx, noun.branch, noun.unit))
-        if noun.role == "militia":
+        if noun.role in ("militia", "ignore"):
             return None
         if noun.role in PEOPLE:
             return self._people(doc, i, j, noun, ctx)
@@ -381,13 +381,18 @@ class ActorDictionary:
         return self._match(doc, i, end, self._generic(role, country), True, associated)
 
     def _armed_before(self, doc: Doc, first: int, i: int) -> bool:
-        """Whether an armed actor is named between word ``first`` and word i."""
+        """Whether a non-state armed actor is named between word ``first`` and word i (state forces often
+        precede protesters: "la police a dispersé les jeunes")."""
         for k in range(first, i):
             noun = self._p.nouns.longest(doc, k)
-            if noun and noun[1][0].role not in PEOPLE:
+            if noun and noun[1][0].role not in PEOPLE + ("state", "ignore"):
                 return True
             alias = self._aliases.longest(doc, k)
-            if alias and self._entries[alias[1][0].entry].kind not in ("civilians", "protesters", "rioters"):
+            if alias and self._entries[alias[1][0].entry].kind in (
+                "rebel",
+                "political_militia",
+                "identity_militia",
+            ):
                 return True
         return False
 

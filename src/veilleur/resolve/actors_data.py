@@ -171,7 +171,7 @@ class Entry:
 
 @dataclass(frozen=True)
 class Noun:
-    role: str  # state | militia | population | one of ROLES
+    role: str  # state | militia | population | ignore | one of ROLES
     branch: str = "military"
     unit: str | None = None
     bare: bool = False
@@ -344,8 +344,9 @@ def parse_patterns(
             raise ck.fail(f"generic.{role}: expected one of {', '.join(ROLES)}")
         for w in words(sec, f"generic.{role}"):
             p.nouns.add(w, Noun(role))
-    for w in words(data.get("militia", {}), "militia"):
-        p.nouns.add(w, Noun("militia"))
+    for role in ("militia", "ignore"):
+        for w in words(data.get(role, {}), role):
+            p.nouns.add(w, Noun(role))
     for label, sec in ck.table(data.get("population", {}), "population").items():
         group = (
             ck.text(sec["group"], f"population.{label}.group") if "group" in ck.table(sec, label) else None
