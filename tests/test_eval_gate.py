@@ -1,0 +1,245 @@
+"""The quality gate and the scorer's twin.
+
+1. ``veilleur.evaluate`` gives exactly the numbers and the report of ``../shared/eval/score.py`` (the
+   yardstick the project is measured with) on the same prediction files.
+2. The pinned quality floor: the seed articles, ingested and exported by Veilleur, score at least
+   FLOOR_F1 (event F1) and FLOOR_STRICT (strict F1, right sub-event type and date) by both scorers.
+
+Everything here needs ``../shared/eval`` and is skipped, saying so, in a clone that does not have it.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import importlib.util
+import json
+import math
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from veilleur import api, evaluate
+from veilleur.settings import Settings
+
+FLOOR_F1 = 0.80
+FLOOR_STRICT = 0.60
+NOT_WIRED = pytest.mark.xfail(strict=False, reason="pipeline not wired yet")
+
+SEEDS_DOCS = "seeds_docs.jsonl"
+SEEDS_GOLD = "seeds_gold.json"
+ACLED_GOLD = "acled_dev_gold.json"
+TYPES = [
+    ("Battles", "Armed clash"),
+    ("Explosions/Remote violence", "Air/drone strike"),
+    ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    ("Violence against civilians", "Attack"),
+    ("Protests", "Peaceful protest"),
+    ("Strategic developments", "Disrupted weapons use"),
+]
+
+
+def python3() -> str:
+    return shutil.which("python3") or sys.executable
+
+
+def run_scorer(shared: Path, gold: Path, pred: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [python3(), str(shared / "score.py"), "--gold", str(gold), "--pred", str(pred), *extra],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=True,
+    )
+
+
+def reference_scorer(shared: Path) -> ModuleType:
+    """score.py loaded in this process, for the many-case comparison (the files are checked by subprocess)."""
+    spec = importlib.util.spec_from_file_location("shared_eval_score", shared / "score.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# ---------------------------------------------------------------- predictions made from a gold file
+
+
+def _shift(lat: float, lon: float, km: float, rng: random.Random) -> tuple[float, float]:
+    """A point about ``km`` away (north/south/east/west mixed), rounded as an export would."""
+    angle = rng.uniform(0, 6.283)
+    dlat = km / 111.0 * math.cos(angle)
+    dlon = km / 111.0 * math.sin(angle)
+    return round(lat + dlat, 5), round(lon + dlon, 5)
+
+
+def _date_near(gold_event: dict[str, Any], rng: random.Random) -> str | None:
+    lo = gold_event.get("date_min")
+    if not lo or rng.random() < 0.1:
+        return None
+    day = dt.date.fromisoformat(lo) + dt.timedelta(days=rng.choice([-3, -2, -1, 0, 0, 0, 1, 2]))
+    return day.isoformat()
+
+
+def predictions_from(gold: dict[str, Any], seed: int) -> list[dict[str, Any]]:
+    """Plausible predictions for every gold document: near misses, far misses, wrong types, wrong actors,
+    missing fields, duplicates, events citing two documents, false positives."""
+    rng = random.Random(seed)
+    docs = gold["documents"]
+    preds: list[dict[str, Any]] = []
+    for doc in docs:
+        for g in doc["events"]:
+            if rng.random() < 0.15:
+                continue  # a miss
+            for _ in range(rng.choice([1, 1, 1, 2])):
+                lat, lon = _shift(
+                    g["lat"], g["lon"], g["radius_km"] * rng.choice([0, 0.2, 0.7, 0.99, 1.3]), rng
+                )
+                etype, sub = rng.choice(
+                    [(g["event_type"], g["sub_event_type"])] * 3
+                    + [(a["event_type"], a["sub_event_type"]) for a in g.get("also_accept") or []]
+                    + [rng.choice(TYPES)]
+                )
+                actors1 = list(g.get("actor1") or []) + ["Unidentified Armed Group", "Civilians", ""]
+                actors2 = list(g.get("actor2") or []) + ["Military Forces of Mali (2021-)", None]
+                pred: dict[str, Any] = {
+                    "event_date": _date_near(g, rng),
+                    "event_type": etype,
+                    "sub_event_type": sub,
+                    "actor1": rng.choice(actors1),
+                    "actor2": rng.choice(actors2),
+                    "latitude": lat if rng.random() > 0.05 else None,
+                    "longitude": lon,
+                    "location": g.get("location"),
+                    "fatalities": rng.choice([g.get("fatalities"), None, 0, 3]),
+                }
+                cited = [doc["id"]] + ([rng.choice(docs)["id"]] if rng.random() < 0.1 else [])
+                if rng.random() < 0.5:
+                    pred["sources"] = [{"document_id": d, "claim": "reported", "evidence": []} for d in cited]
+                else:
+                    pred["document_ids"] = cited
+                preds.append(pred)
+        for _ in range(rng.choice([0, 0, 1, 2])):  # false positives somewhere in the document's country
+            etype, sub = rng.choice(TYPES)
+            anchor = doc["events"][0] if doc["events"] else {"lat": 33.3, "lon": 44.4, "radius_km": 50}
+            lat, lon = _shift(anchor["lat"], anchor["lon"], rng.uniform(0, 300), rng)
+            preds.append({"event_date": "2021-05-03", "event_type": etype, "sub_event_type": sub,
+                          "latitude": lat, "longitude": lon, "actor1": "Unidentified Armed Group (Iraq)",
+                          "actor2": None, "fatalities": None, "document_ids": [doc["id"]]})  # fmt: skip
+    rng.shuffle(preds)
+    return preds
+
+
+def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- 1. the scorer's twin
+
+
+@pytest.mark.parametrize("gold_name", [SEEDS_GOLD, ACLED_GOLD])
+@pytest.mark.parametrize("as_array", [False, True])
+def test_evaluate_gives_the_same_result_and_report_as_score_py(
+    shared_eval: Path, tmp_path: Path, gold_name: str, as_array: bool
+) -> None:
+    gold_path = shared_eval / gold_name
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    preds = predictions_from(gold, seed=7)
+    pred_path = tmp_path / ("preds.json" if as_array else "preds.jsonl")
+    if as_array:
+        pred_path.write_text(json.dumps(preds, ensure_ascii=False), encoding="utf-8")
+    else:
+        write_jsonl(pred_path, preds)
+
+    theirs = json.loads(run_scorer(shared_eval, gold_path, pred_path, "--json").stdout)
+    ours = evaluate.score_files(gold_path, pred_path)
+    assert json.loads(json.dumps(ours, ensure_ascii=False)) == theirs
+    assert ours["events"]["tp"] > 0 and ours["events"]["fp"] > 0 and ours["events"]["fn"] > 0  # a real test
+
+    text = run_scorer(shared_eval, gold_path, pred_path).stdout
+    assert "\n".join(evaluate.report_lines(ours)) + "\n" == text
+
+
+def test_evaluate_agrees_with_score_py_on_many_random_prediction_sets(shared_eval: Path) -> None:
+    reference = reference_scorer(shared_eval)
+    for gold_name in (SEEDS_GOLD, ACLED_GOLD):
+        gold = json.loads((shared_eval / gold_name).read_text(encoding="utf-8"))
+        for seed in range(40 if gold_name == SEEDS_GOLD else 8):
+            preds = predictions_from(gold, seed)
+            expected = reference.score(copy.deepcopy(gold), copy.deepcopy(preds))
+            assert evaluate.score(gold, preds) == expected, (gold_name, seed)
+
+
+def test_actor_matching_agrees_with_score_py(shared_eval: Path) -> None:
+    reference = reference_scorer(shared_eval)
+    names = ["JNIM", "JNIM: Group for Support of Islam and Muslims", "Military Forces of Mali (2021-)",
+             "Forces armées maliennes", "FAMa", "Islamic Resistance in Iraq", "Résistance islamique en Irak",
+             "Civilians (Mali)", "Unidentified Armed Group (Iraq)", "US forces", "", "ISIS", "Al Shabaab",
+             "al-Shabaab", "Military Forces of the United States", None]  # fmt: skip
+    for pred in names:
+        for accepted in ([n for n in names if n], ["JNIM"], ["Forces armées"], []):
+            assert evaluate.actor_matches(pred, accepted) == reference.actor_matches(pred, accepted), (
+                pred,
+                accepted,
+            )
+
+
+def test_empty_prediction_file_scores_zero(shared_eval: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    gold_path = shared_eval / SEEDS_GOLD
+    theirs = json.loads(run_scorer(shared_eval, gold_path, empty, "--json").stdout)
+    assert evaluate.score_files(gold_path, empty) == theirs
+    assert theirs["events"]["tp"] == 0
+
+
+# ---------------------------------------------------------------- 2. the quality floor
+
+
+def _ingest_and_export(docs: Path, tmp_path: Path) -> tuple[Settings, Path]:
+    settings = Settings(db_path=tmp_path / "gate.db")
+    report = api.ingest(docs, settings=settings)
+    assert report.ok, report.problems
+    exported = tmp_path / "events.jsonl"
+    with exported.open("w", encoding="utf-8") as out:
+        api.export(settings, "jsonl", out)
+    return settings, exported
+
+
+@NOT_WIRED
+def test_seed_articles_meet_the_quality_floor(shared_eval: Path, tmp_path: Path) -> None:
+    gold_path = shared_eval / SEEDS_GOLD
+    settings, exported = _ingest_and_export(shared_eval / SEEDS_DOCS, tmp_path)
+
+    ours = evaluate.score_files(gold_path, exported)
+    theirs = json.loads(run_scorer(shared_eval, gold_path, exported, "--json").stdout)
+    assert json.loads(json.dumps(ours, ensure_ascii=False)) == theirs
+    assert api.evaluate(settings, gold_path) == ours  # ``veilleur eval`` scores the same events
+
+    report = "\n".join(evaluate.report_lines(ours))
+    assert ours["events"]["f1"] >= FLOOR_F1, report
+    assert ours["strict_f1"] >= FLOOR_STRICT, report
+
+
+@NOT_WIRED
+def test_event_date_without_a_publication_date(shared_eval: Path, tmp_path: Path) -> None:
+    """'mardi 4 janvier' and the Soleimani anniversary date the strike even when the feed gives no date."""
+    undated = tmp_path / "seeds_undated.jsonl"
+    records = [
+        json.loads(line) for line in (shared_eval / SEEDS_DOCS).read_text(encoding="utf-8").splitlines()
+    ]
+    write_jsonl(undated, [{k: v for k, v in r.items() if k != "published"} for r in records])
+    settings, _ = _ingest_and_export(undated, tmp_path)
+
+    events = api.list_events(settings, document_id="003_3577dc7a526ca083")
+    found = [(e.sub_event_type, e.date.date.isoformat() if e.date.date else None) for e in events]
+    assert ("Air/drone strike", "2022-01-04") in found, found
