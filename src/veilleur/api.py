@@ -1,0 +1,326 @@
+"""Veilleur's Python API; the command line (``veilleur.cli``) is a thin layer over it.
+
+    from veilleur.api import ingest, list_events, export, evaluate
+    from veilleur.settings import Settings
+
+    settings = Settings.from_env(db_path="ledger.db")
+    report = ingest(["articles.jsonl", "pages/"], settings=settings)
+    for event in list_events(settings, country="ML", limit=20):
+        ...
+
+Every function opens the store named by ``settings.db_path`` and closes it before returning. Nothing heavy
+happens at import time: spaCy and the language data load on the first document that needs them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
+
+from veilleur.errors import StoreError
+from veilleur.model import Document, Event
+from veilleur.settings import Settings
+
+if TYPE_CHECKING:
+    from veilleur.export import Format
+    from veilleur.store import Store
+
+__all__ = [
+    "IngestReport",
+    "ProgressCallback",
+    "evaluate",
+    "export",
+    "get_event",
+    "ingest",
+    "iter_events",
+    "list_events",
+    "open_ledger",
+]
+
+logger = logging.getLogger("veilleur")
+
+ProgressCallback = Callable[[int, "int | None"], None]
+"""Called as ``callback(done, total)`` after each input item (document or problem); total may be None."""
+
+EVENT_FILTERS = ("date_from", "date_to", "event_type", "sub_event_type", "country", "document_id", "bbox")
+_PAGE = 1000  # events read from the store at a time when streaming an export
+
+
+class EventSource(Protocol):
+    """What ``ingest`` needs of a pipeline: :class:`veilleur.pipeline.Pipeline` or a stand-in."""
+
+    def process(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Event]]]: ...
+
+
+@dataclass
+class IngestReport:
+    """What one ``ingest`` call read, stored and could not read."""
+
+    documents_read: int = 0  # documents read from the inputs (problems not included)
+    documents_added: int = 0  # new documents stored (with their events)
+    documents_skipped: int = 0  # already stored (same id or same text), or repeated within this run
+    events_added: int = 0  # new events in the ledger (an event already stored may only gain sources)
+    sources_added: int = 0  # new (event, document) links
+    problems: list[str] = field(default_factory=list)  # one line per input that could not be read
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        line = (
+            f"{self.documents_read} documents read: {self.documents_added} added, "
+            f"{self.documents_skipped} already stored; {self.events_added} new events"
+        )
+        if self.problems:
+            n = len(self.problems)
+            line += f"; {n} input{'s' if n != 1 else ''} could not be read"
+        return line
+
+
+# ---------------------------------------------------------------- store
+
+
+def open_ledger(settings: Settings, *, create: bool = True) -> Store:
+    """Open the store at ``settings.db_path``. With ``create=False`` a missing SQLite file is a
+    :class:`StoreError` (reading commands must not leave an empty database behind a typo)."""
+    from veilleur.store import open_store
+
+    target = settings.db_path
+    text = str(target)
+    if not create and "://" not in text and text != ":memory:":
+        path = Path(text.removeprefix("sqlite:///")).expanduser()
+        if not path.exists():
+            raise StoreError("no such database (run 'veilleur ingest' first, or check --db)", where=text)
+    return open_store(target)
+
+
+# ---------------------------------------------------------------- ingest
+
+
+def _stderr_line(line: str) -> None:
+    """Write one line to stderr without breaking a running tqdm bar."""
+    try:
+        from tqdm import tqdm
+
+        tqdm.write(line, file=sys.stderr)
+    except ImportError:  # pragma: no cover - tqdm is a dependency
+        print(line, file=sys.stderr)
+
+
+class _Progress:
+    """A tqdm bar on stderr (``progress=True``: only when stderr is a terminal), a callback, or nothing."""
+
+    def __init__(self, progress: bool | ProgressCallback, total: int | None) -> None:
+        self.done = 0
+        self.total = total
+        self._callback: ProgressCallback | None = None
+        self._bar: Any = None
+        if callable(progress):
+            self._callback = progress
+        elif progress:
+            from tqdm import tqdm
+
+            # disable=None: tqdm turns itself off when stderr is not a TTY (pipes, CI logs)
+            self._bar = tqdm(total=total, unit="doc", file=sys.stderr, disable=None, dynamic_ncols=True)
+
+    def advance(self, n: int = 1) -> None:
+        if n <= 0:
+            return
+        self.done += n
+        if self.total is not None and self.done > self.total:
+            self.total = self.done  # count_inputs is an estimate for very large files
+            if self._bar is not None:
+                self._bar.total = self.done
+        if self._bar is not None:
+            self._bar.update(n)
+        if self._callback is not None:
+            self._callback(self.done, self.total)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def ingest(
+    paths: Sequence[str | Path] | str | Path,
+    *,
+    settings: Settings,
+    published: dt.date | None = None,
+    language: str | None = None,
+    progress: bool | ProgressCallback = False,
+    on_problem: Callable[[str], None] | None = None,
+    pipeline: EventSource | None = None,
+) -> IngestReport:
+    """Read files, folders (recursive) or ``-`` (stdin), extract events, store both.
+
+    - ``published`` / ``language``: fallbacks for inputs that carry no date / no supported language.
+    - Each input that cannot be read becomes one line in ``report.problems`` and is passed to
+      ``on_problem`` (default: written to stderr); reading goes on with the next input.
+    - Documents already stored (same id or same content hash) are skipped before any NLP work, so
+      re-ingesting the same input changes nothing.
+    - The rest go through the pipeline in batches of ``settings.batch_size``; each batch is stored in one
+      transaction (all of it or none of it).
+    - ``progress``: True for a tqdm bar on stderr (shown only when stderr is a terminal), or a callable
+      ``(done, total)``.
+    - ``pipeline``: an already warmed :class:`~veilleur.pipeline.Pipeline` (or a stand-in); by default
+      one is made from ``settings``.
+
+    Raises :class:`~veilleur.errors.UnsupportedLanguageError` at once for an unsupported ``language``,
+    :class:`~veilleur.errors.StoreError` when the store cannot be opened or written.
+    """
+    from veilleur.ingest import IngestProblem, count_inputs, read_paths
+
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    paths = list(paths)
+    report_problem = on_problem or _stderr_line
+    items = read_paths(paths, published=published, language=language, languages=settings.languages)
+    report = IngestReport()
+    total = count_inputs(paths) if progress else None
+    bar = _Progress(progress, total)
+    batch_size = max(1, settings.batch_size)
+    try:
+        with open_ledger(settings) as store:
+            if pipeline is None:
+                from veilleur.pipeline import Pipeline
+
+                pipeline = Pipeline(settings)
+            seen: set[str] = set()  # ids and content hashes met in this run
+            batch: list[Document] = []
+            for item in items:
+                if isinstance(item, IngestProblem):
+                    line = str(item)
+                    report.problems.append(line)
+                    report_problem(line)
+                    bar.advance()
+                    continue
+                report.documents_read += 1
+                batch.append(item)
+                if len(batch) >= batch_size:
+                    _ingest_batch(batch, store, pipeline, seen, report, bar)
+                    batch = []
+            if batch:
+                _ingest_batch(batch, store, pipeline, seen, report, bar)
+    finally:
+        bar.close()
+    logger.info("%s", report.summary())
+    return report
+
+
+def _ingest_batch(
+    batch: list[Document],
+    store: Store,
+    pipeline: EventSource,
+    seen: set[str],
+    report: IngestReport,
+    bar: _Progress,
+) -> None:
+    """Skip the known documents, run the pipeline over the rest, store them in one transaction."""
+    known = store.known_documents((d.id for d in batch), (d.content_hash for d in batch))
+    fresh: list[Document] = []
+    for doc in batch:
+        keys = {doc.id, doc.content_hash} - {""}
+        if keys & (known | seen):
+            report.documents_skipped += 1
+            continue
+        seen.update(keys)
+        fresh.append(doc)
+    bar.advance(len(batch) - len(fresh))
+    if not fresh:
+        return
+    results: list[tuple[Document, list[Event]]] = []
+    for doc, events in pipeline.process(fresh):
+        results.append((doc, events))
+        bar.advance()
+    bar.advance(len(fresh) - len(results))  # a pipeline that dropped documents must not stall the bar
+    saved = store.save(results)
+    report.documents_added += saved.documents_added
+    report.documents_skipped += saved.documents_skipped
+    report.events_added += saved.events_added
+    report.sources_added += saved.sources_added
+
+
+# ---------------------------------------------------------------- reading the ledger
+
+
+def _filters(filters: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(filters) - set(EVENT_FILTERS) - {"limit", "offset"})
+    if unknown:
+        raise TypeError(f"unknown event filter(s): {', '.join(unknown)} (known: {', '.join(EVENT_FILTERS)})")
+    return {k: v for k, v in filters.items() if v is not None}
+
+
+def list_events(settings: Settings, **filters: Any) -> list[Event]:
+    """Stored events, ordered by date (undated last) then id. Filters: ``date_from``, ``date_to``,
+    ``event_type``, ``sub_event_type``, ``country`` (ISO code or name), ``document_id``, ``bbox``,
+    ``limit``, ``offset``."""
+    with open_ledger(settings, create=False) as store:
+        return store.events(**_filters(filters))
+
+
+def iter_events(store: Store, **filters: Any) -> Iterator[Event]:
+    """Stream the events of an open store page by page (same filters as :func:`list_events`)."""
+    chosen = _filters(filters)
+    limit: int | None = chosen.pop("limit", None)
+    offset: int = chosen.pop("offset", 0)
+    remaining = limit
+    while remaining is None or remaining > 0:
+        page = _PAGE if remaining is None else min(_PAGE, remaining)
+        events = store.events(limit=page, offset=offset, **chosen)
+        yield from events
+        if len(events) < page:
+            return
+        offset += len(events)
+        if remaining is not None:
+            remaining -= len(events)
+
+
+def get_event(settings: Settings, event_id: str) -> Event | None:
+    """One stored event with its sources, or None."""
+    with open_ledger(settings, create=False) as store:
+        return store.get_event(event_id)
+
+
+def get_documents(settings: Settings, ids: Iterable[str]) -> dict[str, Document]:
+    """The stored documents with these ids (missing ones left out)."""
+    found: dict[str, Document] = {}
+    with open_ledger(settings, create=False) as store:
+        for doc_id in dict.fromkeys(ids):
+            doc = store.get_document(doc_id)
+            if doc is not None:
+                found[doc_id] = doc
+    return found
+
+
+def export(settings: Settings, fmt: Format, out: TextIO, **filters: Any) -> int:
+    """Write the stored events (optionally filtered as in :func:`list_events`) to ``out`` as ``jsonl``,
+    ``csv`` or ``geojson``; returns how many were written (GeoJSON leaves out events without a point).
+    For CSV open ``out`` with ``newline=""``."""
+    from veilleur.export import FORMATS, write_events
+
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    with open_ledger(settings, create=False) as store:
+        return write_events(iter_events(store, **filters), fmt, out)
+
+
+def evaluate(settings: Settings, gold_path: str | Path) -> dict[str, Any]:
+    """Score the stored events of the gold file's documents against it (``veilleur.evaluate.score``):
+    the scorer's result dict (``events``: tp, fp, fn, precision, recall, f1; ``strict_f1``; per-document
+    matches, misses and false positives)."""
+    from veilleur.evaluate import load_gold, score
+    from veilleur.export import event_to_record
+
+    gold = load_gold(gold_path)
+    predictions: dict[str, dict[str, Any]] = {}
+    with open_ledger(settings, create=False) as store:
+        for doc in gold["documents"]:
+            for event in iter_events(store, document_id=str(doc["id"])):
+                predictions.setdefault(event.id, event_to_record(event))
+    return score(gold, list(predictions.values()))
