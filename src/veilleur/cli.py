@@ -1,0 +1,358 @@
+"""The ``veilleur`` command: a thin layer over :mod:`veilleur.api`.
+
+    veilleur [--db PATH] ingest PATH... [--published YYYY-MM-DD] [--language fr|en] [--no-progress]
+    veilleur [--db PATH] events [--from DATE] [--to DATE] [--type TYPE] [--sub-type S] [--country C]
+                                [--limit N] [--show ID]
+    veilleur [--db PATH] export --format jsonl|csv|geojson [-o FILE] [same filters as events]
+    veilleur [--db PATH] eval GOLD [--json]
+    veilleur --version
+
+Exit codes: 0 ok; 1 when some inputs could not be read (the rest is stored) or a command failed;
+2 for usage errors. Errors are one line each on stderr (``VEILLEUR_DEBUG=1`` shows tracebacks).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any, NoReturn
+
+from veilleur import __version__
+from veilleur.errors import UnsupportedLanguageError, VeilleurError
+from veilleur.model import Event
+from veilleur.settings import Settings
+
+PROG = "veilleur"
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+FORMATS = ("jsonl", "csv", "geojson")  # the same as veilleur.export.FORMATS, without importing it
+LANGUAGES = ("fr", "en")
+UNKNOWN = "-"
+
+
+class UsageError(Exception):
+    """Bad arguments: exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (no usage block) and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY-MM-DD") from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive whole number")
+    return value
+
+
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--from", dest="date_from", type=_date, metavar="DATE", help="events on or after DATE")
+    p.add_argument("--to", dest="date_to", type=_date, metavar="DATE", help="events on or before DATE")
+    p.add_argument("--type", dest="event_type", metavar="TYPE", help='ACLED event type, e.g. "Battles"')
+    p.add_argument("--sub-type", dest="sub_event_type", metavar="S", help='e.g. "Armed clash"')
+    p.add_argument("--country", metavar="C", help="ISO 3166 alpha-2 code or country name")
+    p.add_argument("--limit", type=_positive, metavar="N", help="at most N events")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Reads conflict news (French and English) and keeps a geocoded ACLED-style event ledger.",
+        epilog="Exit codes: 0 ok, 1 some inputs failed or a command failed, 2 usage error.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--db", metavar="PATH", help="the ledger's SQLite file (default: $VEILLEUR_DB or veilleur.db)"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    p = sub.add_parser("ingest", help="read articles, extract events, store both")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (recursive) or - for stdin")
+    p.add_argument("--published", type=_date, metavar="YYYY-MM-DD", help="date for inputs that carry none")
+    p.add_argument("--language", choices=LANGUAGES, help="language for inputs that do not state one")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    p = sub.add_parser("events", help="list stored events as a table, or --show one")
+    _add_filters(p)
+    p.add_argument("--show", metavar="ID", help="print one event with its sources and evidence")
+
+    p = sub.add_parser("export", help="write stored events as JSON Lines, CSV or GeoJSON")
+    p.add_argument("--format", required=True, choices=FORMATS, help="output format")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+    _add_filters(p)
+
+    p = sub.add_parser("eval", help="score stored events against a gold file")
+    p.add_argument("gold", metavar="GOLD", help="gold events JSON (the evaluation contract)")
+    p.add_argument("--json", action="store_true", help="print the whole result as JSON")
+    return parser
+
+
+# ---------------------------------------------------------------- commands
+
+
+def _filters(args: argparse.Namespace) -> dict[str, Any]:
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        raise UsageError(f"--from {args.date_from} is after --to {args.date_to}")
+    return {
+        "date_from": args.date_from,
+        "date_to": args.date_to,
+        "event_type": args.event_type,
+        "sub_event_type": args.sub_event_type,
+        "country": args.country,
+        "limit": args.limit,
+    }
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from veilleur import api
+
+    try:
+        report = api.ingest(
+            args.paths,
+            settings=settings,
+            published=args.published,
+            language=args.language,
+            progress=not args.no_progress,
+        )
+    except UnsupportedLanguageError as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"{report.summary()} -> {settings.db_path}", file=sys.stderr)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _cell(value: object) -> str:
+    if value is None or value == "":
+        return UNKNOWN
+    return " ".join(str(value).split())
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+TABLE_COLUMNS: tuple[tuple[str, int], ...] = (
+    # (header, widest cell shown); ids are never clipped (they are what --show takes)
+    ("id", 0), ("date", 10), ("type / sub-type", 62), ("location", 24), ("admin1", 18), ("country", 20),
+    ("actor1", 30), ("actor2", 30), ("fatalities", 10), ("sources", 7),
+)  # fmt: skip
+
+
+def event_row(event: Event) -> list[str]:
+    place = event.place
+    return [
+        event.id,
+        _cell(event.date.date.isoformat() if event.date.date else None),
+        f"{event.event_type} / {event.sub_event_type}",
+        _cell(place.name if place else event.location_text),
+        _cell(place.admin1 if place else None),
+        _cell((place.country_name or place.country) if place else None),
+        _cell(event.actor1.name if event.actor1 else None),
+        _cell(event.actor2.name if event.actor2 else None),
+        _cell(event.fatalities),
+        str(len(event.sources)),
+    ]
+
+
+def format_table(events: Sequence[Event]) -> list[str]:
+    """An aligned text table, one event a line; ``-`` is unknown."""
+    headers = [h for h, _ in TABLE_COLUMNS]
+    rows = [
+        [
+            _clip(cell, limit) if limit else cell
+            for cell, (_, limit) in zip(event_row(e), TABLE_COLUMNS, strict=True)
+        ]
+        for e in events
+    ]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    right = {"fatalities", "sources"}
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [
+            c.rjust(w) if h in right else c.ljust(w) for c, w, h in zip(cells, widths, headers, strict=True)
+        ]
+        return "  ".join(parts).rstrip()
+
+    return [line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows]
+
+
+def format_event(event: Event) -> list[str]:
+    """One event in full: its fields, then each source with its claim status and evidence sentences."""
+    place = event.place
+    date = event.date
+    lines = [f"event {event.id}", f"  type        {event.event_type} / {event.sub_event_type}"]
+    when = _cell(date.date.isoformat() if date.date else None)
+    if date.precision:
+        when += f"  (precision {date.precision})"
+    if date.expression:
+        when += f'  from "{date.expression}"'
+    lines.append(f"  date        {when}")
+    if date.note:
+        lines.append(f"  date note   {date.note}")
+    if place is not None:
+        lines.append(
+            f"  location    {place.name}, {_cell(place.admin2)}, {_cell(place.admin1)}, "
+            f"{_cell(place.country_name)} ({_cell(place.country)})"
+        )
+        lines.append(
+            f"  point       {place.latitude:.4f}, {place.longitude:.4f}  (geo precision {place.geo_precision}"
+            + (f", {place.source}" if place.source else "")
+            + ")"
+        )
+    else:
+        lines.append(f"  location    {_cell(event.location_text)}  (no point)")
+    for label, actor, assoc in (
+        ("actor1", event.actor1, event.assoc_actor_1),
+        ("actor2", event.actor2, event.assoc_actor_2),
+    ):
+        text = _cell(actor.name if actor else None)
+        if actor is not None and actor.surface and actor.surface != actor.name:
+            text += f'  ("{actor.surface}")'
+        if assoc:
+            text += "  with " + "; ".join(a.name for a in assoc)
+        lines.append(f"  {label:<11} {text}")
+    lines.append(f"  fatalities  {_cell(event.fatalities)}")
+    if event.notes:
+        lines.append(f"  notes       {' '.join(event.notes.split())}")
+    lines.append(f"  sources     {len(event.sources)}")
+    for n, src in enumerate(event.sources, start=1):
+        head = f"  [{n}] {src.document_id}  {src.claim.value}"
+        if src.reporting_source:
+            head += f" by {src.reporting_source}"
+        lines.append(head)
+        details = [f"outlet {src.outlet}" if src.outlet else None,
+                   f"published {src.published.isoformat()}" if src.published else None,
+                   f"fatalities {src.fatalities}" if src.fatalities is not None else None]  # fmt: skip
+        if any(details):
+            lines.append("      " + "; ".join(d for d in details if d))
+        if src.url:
+            lines.append(f"      {src.url}")
+        for span in src.evidence:
+            lines.append(f'      "{" ".join(span.text.split())}"  [{span.start}:{span.end}]')
+    return lines
+
+
+def cmd_events(args: argparse.Namespace, settings: Settings) -> int:
+    from veilleur import api
+
+    if args.show:
+        event = api.get_event(settings, args.show)
+        if event is None:
+            raise VeilleurError(f"no event with id {args.show!r}", where=str(settings.db_path))
+        _print_lines(format_event(event))
+        return EXIT_OK
+    events = api.list_events(settings, **_filters(args))
+    _print_lines(format_table(events))
+    print(f"{len(events)} event{'s' if len(events) != 1 else ''}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from veilleur import api
+
+    filters = _filters(args)
+    if not args.output or args.output == "-":
+        if args.format == "csv":
+            sys.stdout.reconfigure(newline="")  # type: ignore[union-attr]
+        n = api.export(settings, args.format, sys.stdout, **filters)
+    else:
+        out = Path(args.output)
+        tmp = out.with_name(f".{out.name}.tmp")
+        try:
+            with tmp.open("w", encoding="utf-8", newline="" if args.format == "csv" else None) as handle:
+                n = api.export(settings, args.format, handle, **filters)
+            tmp.replace(out)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise VeilleurError(
+                f"cannot write ({(exc.strerror or str(exc)).lower()})", where=str(out)
+            ) from None
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    print(f"{n} event{'s' if n != 1 else ''} exported as {args.format}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from veilleur import api
+    from veilleur.evaluate import report_lines
+
+    result = api.evaluate(settings, args.gold)
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        _print_lines(report_lines(result))
+    return EXIT_OK
+
+
+COMMANDS = {"ingest": cmd_ingest, "events": cmd_events, "export": cmd_export, "eval": cmd_eval}
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def _print_lines(lines: Sequence[str], stream: IO[str] | None = None) -> None:
+    out = stream or sys.stdout
+    for line in lines:
+        out.write(line + "\n")
+
+
+def _error(message: str) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    debug = os.environ.get("VEILLEUR_DEBUG", "") not in ("", "0")
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env(db_path=Path(args.db) if args.db else None)
+    except (TypeError, ValueError) as exc:
+        if debug:
+            raise
+        _error(f"bad VEILLEUR_* environment setting: {exc}")
+        return EXIT_USAGE
+    try:
+        return COMMANDS[args.command](args, settings)
+    except UsageError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    except VeilleurError as exc:
+        if debug:
+            raise
+        _error(str(exc))
+        return EXIT_FAILED
+    except BrokenPipeError:
+        # the reader went away (``| head``): stop quietly, and keep Python from complaining at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        _error("interrupted (batches stored before the interruption are kept)")
+        return 130
+    except Exception as exc:
+        if debug:
+            raise
+        _error(f"internal error: {type(exc).__name__}: {exc} (set VEILLEUR_DEBUG=1 for the traceback)")
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())
