@@ -1,0 +1,262 @@
+"""Arguments stage: for each factual trigger, who did what to whom, where, when, with what toll, according to
+whom — each read from the sentence, with its evidence span.
+
+``build_mentions`` is a pure function of the parsed document and the language resources.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from veilleur.arguments.places import PlaceMention, PlaceWords, find_places
+from veilleur.arguments.roles import assign_actors, reporter_text
+from veilleur.detect import (
+    Coding,
+    Lexicon,
+    Reading,
+    TriggerHit,
+    find_triggers,
+    read_modality,
+    scope_tokens,
+    target_coding,
+    weapon_coding,
+)
+from veilleur.geo import Gazetteer
+from veilleur.model import Claim, DateValue, Document, Mention, Modality, Span
+from veilleur.resolve.actors import ActorDictionary
+from veilleur.resolve.dates import DateGrammar
+from veilleur.resolve.numbers import find_tolls
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Everything language-specific the stage needs, loaded once."""
+
+    lang: str
+    lexicon: Lexicon
+    gazetteer: Gazetteer
+    place_words: PlaceWords
+    dates: DateGrammar
+    actors: ActorDictionary
+
+
+@dataclass
+class _Candidate:
+    hit: TriggerHit
+    reading: Reading
+    coding: Coding
+    coding_strength: int  # 3 intrinsic/weapon, 2 target prior, 1 default
+    scope: list[Token]
+
+
+def _tree_distance(a: Token, b: Token) -> int:
+    """Edges between two tokens of the same sentence."""
+    up_a = {a.i: 0}
+    t, d = a, 0
+    while t.head.i != t.i:
+        t, d = t.head, d + 1
+        up_a[t.i] = d
+    t, d = b, 0
+    while True:
+        if t.i in up_a:
+            return d + up_a[t.i]
+        if t.head.i == t.i:
+            return 99
+        t, d = t.head, d + 1
+
+
+def _coding_for(sent: SpacySpan, hit: TriggerHit, scope: list[Token], lex: Lexicon) -> tuple[Coding, int]:
+    if hit.frame.coding is not None:
+        return hit.frame.coding, 3
+    weapon = weapon_coding(scope, lex, anchor=hit.head) or weapon_coding(list(sent), lex, anchor=hit.head)
+    if weapon is not None:
+        return weapon, 3
+    target = target_coding([t for t in scope if t.i != hit.head], lex)
+    if target is not None:
+        return target, 2
+    return lex.default, 1
+
+
+def _fold(sent: SpacySpan, cands: list[_Candidate], lex: Lexicon) -> list[_Candidate]:
+    """A trigger noun that is the subject, object or means of another trigger in the same clause names the same
+    incident ("une attaque a visé un convoi", "prises pour cible lors des frappes au drone"); keep one."""
+    keep: list[_Candidate] = []
+    absorbed: set[int] = set()
+    by_head = {c.hit.head: c for c in cands}
+    for c in cands:
+        if c.hit.is_verb:
+            continue
+        tok = sent.doc[c.hit.head]
+        links = {w for ch in tok.children if ch.dep_ in ("case", "mark", "advmod", "fixed")
+                 for w in (ch.lower_, ch.lemma_.lower())}
+        if links & lex.distinct_links:
+            continue
+        t, steps = tok, 0
+        while t.head.i != t.i and steps < 3:
+            t, steps = t.head, steps + 1
+            other = by_head.get(t.i)
+            if other is not None and other is not c and other.hit.is_verb:
+                if c.coding_strength > other.coding_strength:
+                    other.coding, other.coding_strength = c.coding, c.coding_strength
+                absorbed.add(c.hit.head)
+                break
+    for c in cands:
+        if c.hit.head not in absorbed:
+            keep.append(c)
+    return keep
+
+
+def _concrete(c: _Candidate, tolls_here: bool) -> bool:
+    """Weak triggers ("opération", "tir", "viser") need a weapon, a target or a toll to count."""
+    head = c.hit.frame
+    word = c.scope[0].doc[c.hit.head].lemma_.lower()
+    weak = (not c.hit.is_verb and word in head.weak_nouns) or (c.hit.is_verb and word in head.weak_verbs)
+    if head.requires_weapon and c.coding_strength < 3:
+        return False
+    return not weak or c.coding_strength >= 2 or tolls_here
+
+
+def _plural_vague(sent: SpacySpan, c: _Candidate) -> bool:
+    """"des frappes aériennes", "les attaques": an indefinite or generic plural with no number, target or toll is
+    not one incident."""
+    if c.hit.is_verb:
+        return False
+    tok = sent.doc[c.hit.head]
+    if "Plur" not in tok.morph.get("Number"):
+        return False
+    return not any(ch.like_num or ch.dep_ == "nummod" for ch in tok.children) and c.coding_strength < 2
+
+
+def _choose_places(sent: SpacySpan, hit: TriggerHit, places: list[PlaceMention],
+                   scope: list[Token]) -> list[PlaceMention]:
+    """The places of one trigger: the finest place nearest in the tree; several when they are coordinated."""
+    if not places:
+        return []
+    trig = sent.doc[hit.head]
+    in_scope = {t.i for t in scope}
+    scored = []
+    for p in places:
+        inside = any(k in in_scope for k in range(p.start, p.end))
+        dist = _tree_distance(trig, sent.doc[p.anchor])
+        scored.append((0 if inside else 1, p.fineness > 2, dist, p.fineness, abs(p.start - trig.i), p))
+    scored.sort(key=lambda x: x[:5])
+    best = scored[0][5]
+    if scored[0][0] == 1 and trig.dep_ in ("acl:relcl", "acl"):
+        return []  # a relative clause describing someone ("qui a combattu Daech") takes no place from the sentence
+    chosen = [best]
+    best_tok = sent.doc[best.anchor]
+    for *_rest, p in scored[1:]:
+        tok = sent.doc[p.anchor]
+        coordinated = (tok.dep_ == "conj" and tok.head.i in range(best.start, best.end + 1)) or (
+            best_tok.dep_ == "conj" and best_tok.head.i in range(p.start, p.end + 1))
+        if coordinated and p.fineness == best.fineness and p.place.name != best.place.name:
+            chosen.append(p)
+    return chosen
+
+
+def _date_for(sent: SpacySpan, hit: TriggerHit, res: Resources, published: dt.date | None,
+              scope: list[Token]) -> DateValue | None:
+    exprs = res.dates.find(sent.text)
+    if not exprs:
+        return None
+    trig_char = sent.doc[hit.head].idx - sent.start_char
+    in_scope = {(t.idx - sent.start_char) for t in scope}
+    best = min(exprs, key=lambda e: (0 if e.span.start in in_scope else 1,
+                                     min(abs(e.span.start - trig_char), abs(e.span.end - trig_char))))
+    value = res.dates.resolve(best, published)
+    return value if value.date is not None else None
+
+
+def reference_date(doc: Doc, res: Resources, published: dt.date | None) -> DateValue | None:
+    """The day the article's news is about: its latest precise date within a week before publication."""
+    if published is None:
+        return None
+    best: DateValue | None = None
+    for expr in res.dates.find(doc.text):
+        value = res.dates.resolve(expr, published)
+        if value.date and value.precision == 1 and dt.timedelta(0) <= published - value.date <= dt.timedelta(7):
+            if best is None or value.date > best.date:  # type: ignore[operator]
+                best = value
+    if best is not None:
+        return DateValue(best.date, 2, best.date - dt.timedelta(days=1), best.date,
+                         expression=best.expression, note="date of the article's news (no date in the sentence)")
+    return DateValue(published, 2, published - dt.timedelta(days=2), published,
+                     note="publication date (no date in the sentence)")
+
+
+def article_countries(document: Document, res: Resources) -> list[str]:
+    counts: Counter[str] = res.gazetteer.countries_in(document.text, res.lang)
+    return [c for c, _ in counts.most_common()]
+
+
+def build_mentions(document: Document, doc: Doc, res: Resources) -> list[Mention]:
+    """Every factual event mention of one parsed document."""
+    countries = article_countries(document, res)
+    main_country = countries[0] if countries else None
+    ref_date: DateValue | None | bool = False  # computed lazily
+    mentions: list[Mention] = []
+    for sent in doc.sents:
+        hits = find_triggers(sent, res.lexicon)
+        if not hits:
+            continue
+        cands = []
+        for hit in hits:
+            reading = read_modality(sent, hit, res.lexicon)
+            scope = scope_tokens(sent, hit)
+            coding, strength = _coding_for(sent, hit, scope, res.lexicon)
+            cands.append(_Candidate(hit, reading, coding, strength, scope))
+        cands = [c for c in _fold(sent, cands, res.lexicon) if c.reading.modality is Modality.FACTUAL]
+        if not cands:
+            continue
+        places = find_places(sent, res.gazetteer, res.place_words, countries)
+        tolls = find_tolls(sent.text, res.lang)
+        for c in cands:
+            if not _concrete(c, bool(tolls)) or _plural_vague(sent, c):
+                continue
+            chosen = _choose_places(sent, c.hit, places, c.scope)
+            if len(chosen) >= 3:
+                continue  # a list of places is a summary of many incidents, not one
+            date = _date_for(sent, c.hit, res, document.published, c.scope)
+            if date is None and not c.reading.background:
+                if ref_date is False:
+                    ref_date = reference_date(doc, res, document.published)
+                date = ref_date or None
+            country = next((p.place.country for p in chosen if p.place.country), main_country)
+            roles = assign_actors(sent, c.hit, c.reading, res.actors, country, c.coding)
+            killed = [t.killed for t in tolls if t.killed is not None]
+            fatalities = min(killed) if killed else None
+            claim = c.reading.claim
+            reporter = reporter_text(sent, c.reading, res.lexicon)
+            sent_span = Span(sent.start_char, sent.end_char, sent.text)
+            trig = sent.doc[c.hit.start:c.hit.end]
+            for p in chosen or [None]:
+                mentions.append(Mention(
+                    document_id=document.id,
+                    trigger=Span(trig.start_char, trig.end_char, trig.text),
+                    sentence=sent_span,
+                    event_type=c.coding.event_type,
+                    sub_event_type=c.coding.sub_event_type,
+                    modality=c.reading.modality,
+                    actor1=roles.actor1, actor2=roles.actor2,
+                    assoc_actor_1=roles.assoc1, assoc_actor_2=roles.assoc2,
+                    place_text=p.text if p else None,
+                    place=p.place if p and p.fineness <= 2 else None,
+                    date=date or DateValue(),
+                    fatalities=fatalities,
+                    claim=claim if claim is not Claim.REPORTED or not roles.claimed else Claim.CLAIMED,
+                    reporting_source=reporter,
+                    evidence=[sent_span],
+                    score=c.coding_strength / 3,
+                    notes=list(c.reading.why),
+                ))
+    return mentions
+
+
+__all__ = ["Resources", "build_mentions", "reference_date", "article_countries", "Sequence"]
