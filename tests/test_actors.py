@@ -411,6 +411,8 @@ def test_people_become_protesters_or_rioters_when_the_sentence_says_so(
     assert only(fr, "Des étudiants ont manifesté à Bamako.", "ML").actor.name == "Protesters (Mali)"
     assert only(fr, "Des habitants ont manifesté.", "ML").actor.name == "Protesters (Mali)"
     assert only(en, "Youths ransacked a bar.", "ML").actor.name == "Rioters (Mali)"
+    two = names(fr, "Des étudiants ont manifesté. Des habitants ont été tués!\nDes jeunes ont pillé", "ML")
+    assert two == ["Protesters (Mali)", "Civilians (Mali)", "Rioters (Mali)"]  # cues stay in their sentence
     looted = en.find("Gunmen attacked the market and ransacked the shops of traders.", country="ML")
     assert [m.actor.name for m in looted] == ["Unidentified Armed Group (Mali)", "Civilians (Mali)"]
     assert only(fr, "Des villageois ont saccagé la mairie.", "ML").actor.name == "Rioters (Mali)"

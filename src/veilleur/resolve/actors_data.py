@@ -48,6 +48,7 @@ PEOPLE = ("civilians", "protesters", "rioters", "population")
 ISO2 = re.compile(r"^[A-Z]{2}$")
 _WORD = re.compile(r"\w+")
 _SPLIT = re.compile(r"(\w+)")
+_BREAK = re.compile(r"[.!?\n]")
 KEYS = {"name", "kind", "country", "aliases", "qualify", "by_country", "countries", "state", "unit", "note"}
 V = TypeVar("V")
 
@@ -81,6 +82,7 @@ class Doc:
     toks: list[str]
     starts: list[int]
     ends: list[int]
+    breaks: list[int] | None = None  # sentence-ending characters, found when first needed
 
     @classmethod
     def of(cls, text: str) -> Doc:
@@ -99,9 +101,12 @@ class Doc:
 
     def sentence(self, i: int, end: int) -> tuple[int, str]:
         """The first word index and the folded text of the sentence around words i..end."""
-        lo = max(self.norm.rfind(c, 0, self.starts[i]) for c in ".!?\n") + 1
-        his = [h for h in (self.norm.find(c, self.ends[end - 1]) for c in ".!?\n") if h >= 0]
-        return bisect_left(self.starts, lo), self.norm[lo : min(his) if his else len(self.norm)]
+        if self.breaks is None:
+            self.breaks = [m.start() for m in _BREAK.finditer(self.norm)] + [len(self.norm)]
+        k = bisect_left(self.breaks, self.starts[i])
+        lo = self.breaks[k - 1] + 1 if k else 0
+        hi = self.breaks[bisect_left(self.breaks, self.ends[end - 1])]
+        return bisect_left(self.starts, lo), self.norm[lo:hi]
 
     def word(self, i: int) -> str | None:
         return self.toks[i] if i < len(self.toks) else None
