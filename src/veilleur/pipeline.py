@@ -30,9 +30,7 @@ class Pipeline:
     def resources(self, language: str):  # type: ignore[no-untyped-def]
         """The language's Resources, built on first use."""
         if language not in self._resources:
-            from veilleur import lang
             from veilleur.arguments import Resources
-            from veilleur.arguments.places import PlaceWords
             from veilleur.detect import load_lexicon
             from veilleur.geo import Gazetteer
             from veilleur.resolve.actors import ActorDictionary
@@ -40,12 +38,10 @@ class Pipeline:
 
             if self._gazetteer is None:
                 self._gazetteer = Gazetteer.load(self.settings)
-            data = lang.load(language)
             self._resources[language] = Resources(
                 lang=language,
                 lexicon=load_lexicon(language),
                 gazetteer=self._gazetteer,  # type: ignore[arg-type]
-                place_words=PlaceWords.from_data(data.files.get("places", {})),
                 dates=DateGrammar.for_language(language),
                 actors=ActorDictionary.load(self.settings, language),
             )

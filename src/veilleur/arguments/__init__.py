@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
-from veilleur.arguments.places import PlaceMention, PlaceWords, find_places
+from veilleur.arguments.places import PlaceMention, find_places
 from veilleur.arguments.roles import assign_actors, reporter_text
 from veilleur.detect import (
     Coding,
@@ -31,7 +30,7 @@ from veilleur.detect import (
 from veilleur.geo import Gazetteer
 from veilleur.model import Claim, DateValue, Document, Mention, Modality, Span
 from veilleur.resolve.actors import ActorDictionary
-from veilleur.resolve.dates import DateGrammar
+from veilleur.resolve.dates import DateExpression, DateGrammar
 from veilleur.resolve.numbers import find_tolls
 
 
@@ -42,7 +41,6 @@ class Resources:
     lang: str
     lexicon: Lexicon
     gazetteer: Gazetteer
-    place_words: PlaceWords
     dates: DateGrammar
     actors: ActorDictionary
 
@@ -91,18 +89,14 @@ def _fold(sent: SpacySpan, cands: list[_Candidate], lex: Lexicon) -> list[_Candi
     absorbed: set[int] = set()
     by_head = {c.hit.head: c for c in cands}
     for c in cands:
-        if c.hit.is_verb:
+        if c.hit.is_verb or _distinct(sent, c.hit, lex):
             continue
         tok = sent.doc[c.hit.head]
-        links = {w for ch in tok.children if ch.dep_ in ("case", "mark", "advmod", "fixed")
-                 for w in (ch.lower_, ch.lemma_.lower())}
-        if links & lex.distinct_links:
-            continue
         t, steps = tok, 0
         while t.head.i != t.i and steps < 3:
             t, steps = t.head, steps + 1
             other = by_head.get(t.i)
-            if other is not None and other is not c and other.hit.is_verb:
+            if other is not None and other is not c and other.hit.head not in absorbed:
                 if c.coding_strength > other.coding_strength:
                     other.coding, other.coding_strength = c.coding, c.coding_strength
                 absorbed.add(c.hit.head)
@@ -113,30 +107,47 @@ def _fold(sent: SpacySpan, cands: list[_Candidate], lex: Lexicon) -> list[_Candi
     return keep
 
 
-def _concrete(c: _Candidate, tolls_here: bool) -> bool:
-    """Weak triggers ("opération", "tir", "viser") need a weapon, a target or a toll to count."""
-    head = c.hit.frame
+def _concrete(c: _Candidate, tolls_here: bool, lex: Lexicon) -> bool:
+    """Weak triggers ("opération", "tir", "combat", "viser") need a weapon, a target or a toll of their own."""
+    frame = c.hit.frame
     word = c.scope[0].doc[c.hit.head].lemma_.lower()
-    weak = (not c.hit.is_verb and word in head.weak_nouns) or (c.hit.is_verb and word in head.weak_verbs)
-    if head.requires_weapon and c.coding_strength < 3:
+    weak = (not c.hit.is_verb and word in frame.weak_nouns) or (c.hit.is_verb and word in frame.weak_verbs)
+    own = [t for t in c.scope if not (c.hit.start <= t.i < c.hit.end)]
+    has_weapon = weapon_coding(own, lex) is not None
+    if frame.requires_weapon and not has_weapon:
         return False
-    return not weak or c.coding_strength >= 2 or tolls_here
+    return not weak or has_weapon or target_coding(own, lex) is not None or tolls_here
 
 
-def _plural_vague(sent: SpacySpan, c: _Candidate) -> bool:
-    """"des frappes aériennes", "les attaques": an indefinite or generic plural with no number, target or toll is
-    not one incident."""
+def _plural_vague(sent: SpacySpan, c: _Candidate, places: list[PlaceMention]) -> bool:
+    """"des frappes aériennes", "les frappes aux drones de la Résistance": a plural with no number and no place
+    of its own is a kind of incident, not one incident."""
     if c.hit.is_verb:
         return False
     tok = sent.doc[c.hit.head]
-    if "Plur" not in tok.morph.get("Number"):
+    if "Plur" not in tok.morph.get("Number") or any(ch.like_num or ch.dep_ == "nummod" for ch in tok.children):
         return False
-    return not any(ch.like_num or ch.dep_ == "nummod" for ch in tok.children) and c.coding_strength < 2
+    own = {t.i for t in c.scope}
+    return not any(p.fineness <= 2 and p.start in own for p in places)
+
+
+def _distinct(sent: SpacySpan, hit: TriggerHit, lex: Lexicon) -> bool:
+    """"parallèlement à l'attaque", "après l'attaque": a trigger introduced as another incident."""
+    tok = sent.doc[hit.head]
+    links = {w for ch in tok.children if ch.dep_ in ("case", "mark", "advmod", "fixed")
+             for w in (ch.lower_, ch.lemma_.lower())}
+    for ch in tok.children:
+        if ch.dep_ == "case":
+            links.update(g.lower_ for g in ch.children)
+    return bool(links & lex.distinct_links)
 
 
 def _choose_places(sent: SpacySpan, hit: TriggerHit, places: list[PlaceMention],
-                   scope: list[Token]) -> list[PlaceMention]:
+                   scope: list[Token], own_only: bool = False) -> list[PlaceMention]:
     """The places of one trigger: the finest place nearest in the tree; several when they are coordinated."""
+    if own_only:
+        own = {t.i for t in scope}
+        places = [p for p in places if p.start in own]
     if not places:
         return []
     trig = sent.doc[hit.head]
@@ -166,10 +177,17 @@ def _date_for(sent: SpacySpan, hit: TriggerHit, res: Resources, published: dt.da
     exprs = res.dates.find(sent.text)
     if not exprs:
         return None
-    trig_char = sent.doc[hit.head].idx - sent.start_char
-    in_scope = {(t.idx - sent.start_char) for t in scope}
-    best = min(exprs, key=lambda e: (0 if e.span.start in in_scope else 1,
-                                     min(abs(e.span.start - trig_char), abs(e.span.end - trig_char))))
+    trig = sent.doc[hit.head]
+    in_scope = {t.i for t in scope}
+
+    def rank(e: DateExpression) -> tuple[int, int, int]:
+        span = sent.char_span(e.span.start, e.span.end, alignment_mode="expand")
+        if span is None:
+            return (1, 99, 99)
+        inside = any(t.i in in_scope for t in span)
+        return (0 if inside else 1, _tree_distance(trig, span.root), abs(span.root.i - trig.i))
+
+    best = min(exprs, key=rank)
     value = res.dates.resolve(best, published)
     return value if value.date is not None else None
 
@@ -215,12 +233,12 @@ def build_mentions(document: Document, doc: Doc, res: Resources) -> list[Mention
         cands = [c for c in _fold(sent, cands, res.lexicon) if c.reading.modality is Modality.FACTUAL]
         if not cands:
             continue
-        places = find_places(sent, res.gazetteer, res.place_words, countries)
+        places = find_places(sent, res.gazetteer, res.lang, countries)
         tolls = find_tolls(sent.text, res.lang)
         for c in cands:
-            if not _concrete(c, bool(tolls)) or _plural_vague(sent, c):
+            if not _concrete(c, bool(tolls), res.lexicon) or _plural_vague(sent, c, places):
                 continue
-            chosen = _choose_places(sent, c.hit, places, c.scope)
+            chosen = _choose_places(sent, c.hit, places, c.scope, own_only=_distinct(sent, c.hit, res.lexicon))
             if len(chosen) >= 3:
                 continue  # a list of places is a summary of many incidents, not one
             date = _date_for(sent, c.hit, res, document.published, c.scope)
@@ -259,4 +277,4 @@ def build_mentions(document: Document, doc: Doc, res: Resources) -> list[Mention
     return mentions
 
 
-__all__ = ["Resources", "build_mentions", "reference_date", "article_countries", "Sequence"]
+__all__ = ["Resources", "article_countries", "build_mentions", "reference_date"]

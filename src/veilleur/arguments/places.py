@@ -1,54 +1,23 @@
 """Place mentions in a parsed sentence: named places, facilities ("la base d'Aïn al-Asad"), admin areas
-("la province de Diyala") and place phrases ("à 110 km au nord-est de Baaqouba", "dans le sud de ...")."""
+("la province de Diyala") and place phrases ("à 110 km au nord-est de Baaqouba", "dans le sud de ..."),
+resolved with the gazetteer's phrase grammar (:mod:`veilleur.geo.phrases`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
+from functools import cache
 
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
-from veilleur.detect.lexicon import norm_word
-from veilleur.geo import Gazetteer, offset
+from veilleur.geo import Gazetteer
+from veilleur.geo.words import place_words, word_key
 from veilleur.model import Place
 
 _PLACE_LABELS = {"LOC", "GPE", "FAC"}
-# how fine a place is: lower is finer
-FINENESS = {1: 0, 2: 1, 3: 2}
-
-
-@dataclass(frozen=True)
-class PlaceWords:
-    """Typed view of lang/<code>/places.toml."""
-
-    bearings: dict[str, float]
-    admin_words: dict[str, int]
-    facility_words: dict[str, str]
-    near_words: frozenset[str]
-    units: frozenset[str]
-
-    @classmethod
-    def from_data(cls, data: dict[str, Any]) -> PlaceWords:
-        def flat(table: Any) -> dict[str, Any]:
-            out: dict[str, Any] = {}
-            for key, value in (table or {}).items():
-                if isinstance(value, list):
-                    for v in value:
-                        out[norm_word(str(v))] = key
-                else:
-                    out[norm_word(key)] = value
-            return out
-
-        bearings = {k: float(v) for k, v in flat(data.get("bearings", data.get("directions"))).items()
-                    if isinstance(v, int | float)}
-        admin = {k: int(v) for k, v in flat(data.get("admin_units", data.get("admin_words"))).items()
-                 if isinstance(v, int)}
-        facility = {k: str(v) for k, v in flat(data.get("facility_words", {})).items()}
-        near = frozenset(norm_word(w) for w in data.get("near", []))
-        units = frozenset(norm_word(w) for w in data.get("distance_units", ["km", "kilomètres", "kilomètre"]))
-        return cls(bearings, admin, facility, near, units)
+_PARTICLES = {"al", "el", "ad", "as", "an", "ar", "at", "ez", "es", "ash", "ach", "ech"}
+_STOP_PUNCT = {",", ";", ":", ".", "«", "»", "(", ")", "!", "?", "\n"}
 
 
 @dataclass(frozen=True)
@@ -61,113 +30,167 @@ class PlaceMention:
 
     @property
     def fineness(self) -> int:
-        if self.place.feature and self.place.feature.startswith("country"):
+        """0 the place itself, 1 near it, 2 an admin area, 9 a country (never an event's place)."""
+        if self.place.feature == "country" or (self.place.source or "").startswith("country"):
             return 9
-        return FINENESS.get(self.place.geo_precision, 3)
+        return {1: 0, 2: 1}.get(self.place.geo_precision, 2)
+
+
+@cache
+def _vocabulary(lang: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Words that may stand before a name inside a place phrase, and the words naming facilities/areas."""
+    w = place_words(lang)
+    units = {*w.admin_words, *w.place_words, *w.facility_words}
+    words: set[str] = set()
+    for group in (w.directions, w.direction_adjectives, units, w.units, w.number_words, w.approx_numbers,
+                  w.prepositions, w.near, w.articles, w.of):
+        for phrase in group:
+            words.update(word_key(phrase).replace("'", "' ").replace("-", " - ").split())
+    heads = {word_key(u).split()[0] for u in units}
+    return frozenset(words), frozenset(heads)
+
+
+def _key(tok: Token) -> str:
+    return word_key(tok.text)
 
 
 def _is_name(tok: Token) -> bool:
-    return tok.text[:1].isupper() or tok.pos_ == "PROPN"
+    return tok.text[:1].isupper() or (tok.pos_ == "PROPN" and tok.text[:1].isalpha())
 
 
 def _name_run(sent: SpacySpan, i: int) -> tuple[int, int] | None:
-    """The proper-name run starting at token i (allowing al-/el- particles and hyphens inside)."""
+    """The proper-name run starting at token i ("al-Diwaniyah", "Naft Khaneh", "Aïn al-Asad")."""
     doc = sent.doc
-    if i >= sent.end or not _is_name(doc[i]) and doc[i].lower_ not in ("al", "el", "ad", "as", "an", "ar", "at"):
+    if i >= sent.end or not (_is_name(doc[i]) or doc[i].lower_ in _PARTICLES):
         return None
     j = i
     while j < sent.end:
         t = doc[j]
-        if _is_name(t) or t.text in ("-", "'", "’") or t.lower_ in ("al", "el", "ad", "as", "an", "ar", "at", "ez", "es"):
+        if _is_name(t) or t.lower_ in _PARTICLES or (t.text in ("-", "'", "’") and not t.whitespace_):
             j += 1
             continue
         break
-    while j > i and doc[j - 1].text in ("-", "'", "’"):
+    while j > i and (doc[j - 1].text in ("-", "'", "’") or doc[j - 1].lower_ in _PARTICLES):
         j -= 1
     return (i, j) if j > i else None
 
 
-def _modifiers(sent: SpacySpan, start: int, words: PlaceWords) -> tuple[float | None, float | None, bool]:
-    """Bearing, distance and "near" read from the few words before a place ("à 110 km au nord-est de X")."""
+def _phrase_start(sent: SpacySpan, start: int, vocab: frozenset[str]) -> list[Token]:
+    """The words before a name that belong to its place phrase ("à 110 km au nord-est de", "dans le sud de la
+    province de"); adjectives inside ("la base militaire américaine d'") are passed over."""
     doc = sent.doc
-    lo = max(sent.start, start - 9)
-    window = [doc[k] for k in range(lo, start)]
-    bearing: float | None = None
-    km: float | None = None
-    near = False
-    for k, tok in enumerate(window):
-        key = norm_word(tok.text)
-        if key in words.bearings:
-            bearing = words.bearings[key]
-        if key in words.near_words:
-            near = True
-        if key in words.units and k > 0 and window[k - 1].like_num:
-            try:
-                km = float(window[k - 1].text.replace(",", ".").replace("\u202f", ""))
-            except ValueError:
-                km = None
-        if tok.text in (".", ";", ":") or tok.lower_ in ("et", "ou"):
-            bearing, km, near = None, None, False
-    return bearing, km, near
+    kept: list[Token] = []
+    k = start - 1
+    while k >= sent.start and start - k <= 10:
+        tok = doc[k]
+        if tok.text in _STOP_PUNCT or tok.pos_ in ("VERB", "AUX", "CCONJ", "SCONJ", "PRON"):
+            break
+        key = _key(tok)
+        if key in vocab or tok.like_num or key.rstrip("'") in vocab:
+            kept.append(tok)
+        elif tok.pos_ in ("ADJ",) or key in ("us",):
+            pass
+        else:
+            break
+        k -= 1
+    kept.reverse()
+    return kept
 
 
-def find_places(sent: SpacySpan, gaz: Gazetteer, words: PlaceWords, countries: Sequence[str]) -> list[PlaceMention]:
+def _resolve(gaz: Gazetteer, sent: SpacySpan, start: int, end: int, lang: str, vocab: frozenset[str],
+             countries: Sequence[str]) -> Place | None:
     doc = sent.doc
-    found: list[PlaceMention] = []
-    covered: set[int] = set()
+    name = doc[start:end].text
+    before = _phrase_start(sent, start, vocab)
+    if before:
+        text = "".join(t.text_with_ws for t in before) + name
+        place = gaz.resolve_phrase(text, lang=lang, countries=countries)
+        if place is not None:
+            return place
+    return gaz.resolve(name, countries=countries)
 
-    def add(start: int, end: int, place: Place | None, anchor: int) -> None:
-        if place is None or any(k in covered for k in range(start, end)):
-            return
-        bearing, km, near = _modifiers(sent, start, words)
-        if (bearing is not None or km is not None) and place.geo_precision <= 3:
-            place = offset(place, bearing, km) if km else replace(place, geo_precision=max(place.geo_precision, 2))
-        elif near and place.geo_precision == 1:
-            place = replace(place, geo_precision=2)
-        covered.update(range(start, end))
-        found.append(PlaceMention(start, end, place, doc[start:end].text, anchor))
 
-    i = sent.start
-    while i < sent.end:
-        tok = doc[i]
-        key = norm_word(tok.lemma_)
-        # "la base (aérienne) (américaine) d'Aïn al-Asad", "le champ pétrolier de Naft Khaneh"
-        if key in words.facility_words or key in words.admin_words:
-            j = i + 1
-            while j < sent.end and j - i < 5 and not (doc[j].lower_ in ("de", "d'", "d’", "du", "des")):
-                if doc[j].pos_ not in ("ADJ", "NOUN") or _is_name(doc[j]):
-                    break
-                j += 1
-            k = j + 1 if j < sent.end and doc[j].lower_ in ("de", "d'", "d’", "du") else j
-            if k < sent.end and doc[k].lower_ in ("la", "le", "l'", "l’"):
-                k += 1
-            run = _name_run(sent, k)
-            if run:
-                name = doc[run[0]:run[1]].text
-                if key in words.admin_words:
-                    place = gaz.admin_area(name, countries=countries, level=words.admin_words[key])
-                    if place is None:
-                        place = gaz.resolve(name, countries=countries)
-                else:
-                    kind = words.facility_words[key]
-                    place = gaz.resolve(doc[i:run[1]].text, countries=countries, kind=kind)
-                    if place is None:
-                        place = gaz.resolve(name, countries=countries, kind=kind)
-                add(run[0], run[1], place, i)
-                if run[0] < run[1] and run[0] in covered:
-                    i = run[1]
-                    continue
-        i += 1
+_OF = ("de", "d'", "du")
 
+
+def _after_of(sent: SpacySpan, j: int) -> int:
+    """The index after "de"/"d'"/"du" and an article at j, or j when there is none."""
+    doc = sent.doc
+    if j < sent.end and _key(doc[j]) in _OF:
+        j += 1
+        if j < sent.end and _key(doc[j]) in ("la", "le", "l'"):
+            j += 1
+    return j
+
+
+def _facility_spans(sent: SpacySpan, heads: frozenset[str]) -> dict[tuple[int, int], tuple[int, bool]]:
+    """Names after a facility or area word ("la base US de Victory", "les bases d'Aïn al-Asad et de Victory",
+    "le champ pétrolier de Naft Khaneh"), and nameless facility phrases ("le poste-frontière irako-koweïtien").
+    Value: (anchor token, named)."""
+    doc = sent.doc
+    spans: dict[tuple[int, int], tuple[int, bool]] = {}
+    for i in range(sent.start, sent.end):
+        if _key(doc[i]) not in heads:
+            continue
+        j = i + 1
+        while j < sent.end and j - i <= 4 and _key(doc[j]) not in (*_OF, "des") and doc[j].text not in _STOP_PUNCT:
+            if _is_name(doc[j]) and doc[j].pos_ != "ADJ":
+                break
+            j += 1
+        k = _after_of(sent, j)
+        run = _name_run(sent, k) if k > j else None
+        if run is None:
+            if j > i + 1 and all(doc[t].pos_ in ("ADJ", "NOUN") for t in range(i + 1, j)):
+                spans[(i, j)] = (i, False)
+            continue
+        spans[run] = (i, True)
+        # coordinated names share the facility word: "d'Aïn al-Asad et de Victory"
+        while run[1] + 1 < sent.end and _key(doc[run[1]]) in ("et", "ou", ","):
+            nxt = _name_run(sent, _after_of(sent, run[1] + 1))
+            if nxt is None:
+                break
+            spans[nxt] = (i, True)
+            run = nxt
+    return spans
+
+
+def _plausible(place: Place, countries: Sequence[str]) -> bool:
+    """A small place outside the article's countries is more likely a homonym than the place meant."""
+    if not countries or place.country in countries[:4] or place.geo_precision >= 3:
+        return True
+    return (place.population or 0) >= 50_000 or (place.source or "").startswith("facility")
+
+
+def find_places(sent: SpacySpan, gaz: Gazetteer, lang: str, countries: Sequence[str]) -> list[PlaceMention]:
+    doc = sent.doc
+    vocab, heads = _vocabulary(lang)
+    spans: dict[tuple[int, int], tuple[int, bool]] = {}
+    blocked = {t.i for ent in sent.ents if ent.label_ in ("PER", "ORG") for t in ent}
     for ent in sent.ents:
         if ent.label_ in _PLACE_LABELS:
-            add(ent.start, ent.end, gaz.resolve(ent.text, countries=countries), ent.root.i)
+            spans[(ent.start, ent.end)] = (ent.root.i, True)
+    facility = _facility_spans(sent, heads)
+    spans.update(facility)
+    tokens = [t.text for t in sent]
+    for s, e, _entries in gaz.find_names(tokens):
+        spans.setdefault((sent.start + s, sent.start + e), (sent.start + s, True))
 
-    names = [t.text for t in sent]
-    for s, e, _entries in gaz.find_names(names):
-        start, end = sent.start + s, sent.start + e
-        if any(k in covered for k in range(start, end)):
+    found: list[PlaceMention] = []
+    taken: set[int] = set()
+    for (start, end), (anchor, named) in sorted(spans.items(), key=lambda kv: (-(kv[0][1] - kv[0][0]), kv[0][0])):
+        if any(k in taken for k in range(start, end)):
             continue
-        add(start, end, gaz.resolve(doc[start:end].text, countries=countries), doc[start:end].root.i)
+        if (start, end) not in facility and any(k in blocked for k in range(start, end)):
+            continue  # a person or an organisation ("l'unité al-Qods", "Kenneth McKenzie")
+        if named:
+            place = _resolve(gaz, sent, start, end, lang, vocab, countries)
+        else:
+            place = gaz.resolve(doc[start:end].text, countries=countries)
+        if (start, end) in facility and named:
+            taken.update(range(start, end))  # the name of a facility is not also a town of the same name
+        if place is None or not _plausible(place, countries):
+            continue
+        taken.update(range(start, end))
+        found.append(PlaceMention(start, end, place, doc[start:end].text, anchor))
     found.sort(key=lambda p: p.start)
     return found

@@ -79,12 +79,14 @@ def _is_infinitive(tok: Token) -> bool:
 
 
 def _has_condition(tok: Token, lex: Lexicon) -> bool:
-    marks = [c for c in tok.children if c.dep_ in ("mark", "case", "advmod", "cc")]
+    """A subordinator of condition before the verb ("si", "s'ils", "au cas où")."""
+    marks = [c for c in tok.children if c.i < tok.i and c.dep_ in ("mark", "case", "advmod", "cc", "dep")]
     return bool(marks) and bool(find_phrases(marks, lex.condition_marks))
 
 
 def _negated(tok: Token, lex: Lexicon) -> bool:
-    return any(token_keys(c) & lex.negation for c in tok.children if c.dep_ in ("advmod", "det", "cc", "nmod"))
+    return any(token_keys(c) & lex.negation for c in tok.children
+               if c.dep_ in ("advmod", "det", "cc", "nmod", "mark"))
 
 
 def _generic(sent: SpacySpan, hit: TriggerHit, lex: Lexicon) -> bool:
