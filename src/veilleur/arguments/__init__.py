@@ -27,6 +27,7 @@ from veilleur.detect import (
     target_coding,
     weapon_coding,
 )
+from veilleur.detect.triggers import token_keys
 from veilleur.geo import Gazetteer
 from veilleur.model import Claim, DateValue, Document, Mention, Modality, Span
 from veilleur.resolve.actors import ActorDictionary
@@ -116,6 +117,8 @@ def _concrete(c: _Candidate, tolls_here: bool, lex: Lexicon) -> bool:
     has_weapon = weapon_coding(own, lex) is not None
     if frame.requires_weapon and not has_weapon:
         return False
+    if weak and any(token_keys(t) & lex.non_violent for t in own):
+        return False  # "une opération de reconnaissance"
     return not weak or has_weapon or target_coding(own, lex) is not None or tolls_here
 
 
@@ -162,14 +165,22 @@ def _choose_places(sent: SpacySpan, hit: TriggerHit, places: list[PlaceMention],
     if scored[0][0] == 1 and trig.dep_ in ("acl:relcl", "acl"):
         return []  # a relative clause describing someone ("qui a combattu Daech") takes no place from the sentence
     chosen = [best]
-    best_tok = sent.doc[best.anchor]
     for *_rest, p in scored[1:]:
-        tok = sent.doc[p.anchor]
-        coordinated = (tok.dep_ == "conj" and tok.head.i in range(best.start, best.end + 1)) or (
-            best_tok.dep_ == "conj" and best_tok.head.i in range(p.start, p.end + 1))
-        if coordinated and p.fineness == best.fineness and p.place.name != best.place.name:
+        if p.fineness <= 2 and p.place.name not in {c.place.name for c in chosen} and any(
+                _coordinated(sent, c, p) for c in chosen):
             chosen.append(p)
     return chosen
+
+
+_JOINERS = {"et", "ou", ",", "à", "a", "de", "d'", "d’", "du", "en", "dans", "au", "aux"}
+
+
+def _coordinated(sent: SpacySpan, a: PlaceMention, b: PlaceMention) -> bool:
+    """"à Diwaniyeh et à Babel", "d'Aïn al-Asad et de Victory": two places joined by a conjunction."""
+    first, second = (a, b) if a.start < b.start else (b, a)
+    between = [t.lower_ for t in sent.doc[first.end:second.start]]
+    return 0 < len(between) <= 3 and any(w in ("et", "ou", ",") for w in between) and all(
+        w in _JOINERS for w in between)
 
 
 def _date_for(sent: SpacySpan, hit: TriggerHit, res: Resources, published: dt.date | None,

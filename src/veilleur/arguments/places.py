@@ -134,14 +134,21 @@ def _facility_spans(sent: SpacySpan, heads: frozenset[str]) -> dict[tuple[int, i
             continue
         j = i + 1
         while j < sent.end and j - i <= 4 and _key(doc[j]) not in (*_OF, "des") and doc[j].text not in _STOP_PUNCT:
-            if _is_name(doc[j]) and doc[j].pos_ != "ADJ":
+            if doc[j].pos_ in ("VERB", "AUX"):
                 break
             j += 1
         k = _after_of(sent, j)
         run = _name_run(sent, k) if k > j else None
         if run is None:
-            if j > i + 1 and all(doc[t].pos_ in ("ADJ", "NOUN") for t in range(i + 1, j)):
-                spans[(i, j)] = (i, False)
+            # "le poste-frontière irako-koweïtien": a described facility with no name
+            e = i + 1
+            while e < sent.end and e - i <= 6 and (doc[e].pos_ in ("ADJ", "NOUN") or doc[e].text == "-"
+                                                   or not doc[e - 1].whitespace_):
+                if doc[e].text in _STOP_PUNCT:
+                    break
+                e += 1
+            if e > i + 1:
+                spans[(i, e)] = (i, False)
             continue
         spans[run] = (i, True)
         # coordinated names share the facility word: "d'Aïn al-Asad et de Victory"

@@ -77,6 +77,7 @@ class Lexicon:
     default: Coding
     distinct_links: frozenset[str]
     anaphoric: frozenset[str]
+    non_violent: frozenset[str]
     threat: frozenset[str]
     hypothetical: frozenset[str]
     condition_marks: tuple[tuple[str, ...], ...]
@@ -142,6 +143,7 @@ def load_lexicon(code: str) -> Lexicon:
         code=code, frames=tuple(frames), weapons=weapons, targets=targets,
         default=_coding(f"lang/{code}/triggers.toml [defaults]", trig.get("defaults", {})),
         distinct_links=_set(lw, links, "distinct"), anaphoric=_set(lw, links, "anaphoric"),
+        non_violent=_set(lw, links, "non_violent"),
         threat=_set(mw, mod, "threat"), hypothetical=_set(mw, mod, "hypothetical"),
         condition_marks=_phrases(mw, mod, "condition_marks"), negation=_set(mw, mod, "negation"),
         success=_set(mw, mod, "success"), success_in_past=_set(mw, mod, "success_in_past"),

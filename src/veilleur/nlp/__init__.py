@@ -28,7 +28,7 @@ def _boundaries(doc: Any) -> Any:
             tok.is_sent_start = True
             continue
         prev = doc[i - 1]
-        if "\n" in prev.text or "\n" in prev.whitespace_:
+        if "\n" in prev.text or "\n" in prev.whitespace_ or prev.text == ";":
             start = True
         elif end_pending and tok.text not in _CLOSERS and tok.text not in _ENDS:
             start = tok.text[:1].isupper() or tok.text[:1].isdigit() or tok.text[:1] in "«\"“"
