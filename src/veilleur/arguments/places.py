@@ -142,8 +142,10 @@ def _facility_spans(sent: SpacySpan, heads: frozenset[str]) -> dict[tuple[int, i
         if run is None:
             # "le poste-frontière irako-koweïtien": a described facility with no name
             e = i + 1
-            while e < sent.end and e - i <= 6 and (doc[e].pos_ in ("ADJ", "NOUN") or doc[e].text == "-"
-                                                   or not doc[e - 1].whitespace_):
+            while e < sent.end and e - i <= 6 and (
+                    doc[e].pos_ in ("ADJ", "NOUN") or doc[e].text == "-"
+                    or (doc[e].pos_ in ("PROPN", "X") and doc[e].is_lower)
+                    or (not doc[e - 1].whitespace_ and doc[e].pos_ not in ("ADP", "AUX", "VERB", "DET", "PUNCT"))):
                 if doc[e].text in _STOP_PUNCT:
                     break
                 e += 1
