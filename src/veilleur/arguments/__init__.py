@@ -27,7 +27,7 @@ from veilleur.detect import (
     target_coding,
     weapon_coding,
 )
-from veilleur.detect.triggers import token_keys
+from veilleur.detect.triggers import token_keys, tree_distance
 from veilleur.geo import Gazetteer
 from veilleur.model import Claim, DateValue, Document, Mention, Modality, Span
 from veilleur.resolve.actors import ActorDictionary
@@ -53,22 +53,6 @@ class _Candidate:
     coding: Coding
     coding_strength: int  # 3 intrinsic/weapon, 2 target prior, 1 default
     scope: list[Token]
-
-
-def _tree_distance(a: Token, b: Token) -> int:
-    """Edges between two tokens of the same sentence."""
-    up_a = {a.i: 0}
-    t, d = a, 0
-    while t.head.i != t.i:
-        t, d = t.head, d + 1
-        up_a[t.i] = d
-    t, d = b, 0
-    while True:
-        if t.i in up_a:
-            return d + up_a[t.i]
-        if t.head.i == t.i:
-            return 99
-        t, d = t.head, d + 1
 
 
 def _coding_for(sent: SpacySpan, hit: TriggerHit, scope: list[Token], lex: Lexicon) -> tuple[Coding, int]:
@@ -158,8 +142,8 @@ def _choose_places(sent: SpacySpan, hit: TriggerHit, places: list[PlaceMention],
     scored = []
     for p in places:
         inside = any(k in in_scope for k in range(p.start, p.end))
-        dist = _tree_distance(trig, sent.doc[p.anchor])
-        scored.append((0 if inside else 1, p.fineness > 2, dist, p.fineness, abs(p.start - trig.i), p))
+        dist = tree_distance(trig, sent.doc[p.anchor])
+        scored.append((0 if inside else 1, p.fineness, dist, abs(p.start - trig.i), 0, p))
     scored.sort(key=lambda x: x[:5])
     best = scored[0][5]
     if scored[0][0] == 1 and trig.dep_ in ("acl:relcl", "acl"):
@@ -179,7 +163,7 @@ def _coordinated(sent: SpacySpan, a: PlaceMention, b: PlaceMention) -> bool:
     """"à Diwaniyeh et à Babel", "d'Aïn al-Asad et de Victory": two places joined by a conjunction."""
     first, second = (a, b) if a.start < b.start else (b, a)
     between = [t.lower_ for t in sent.doc[first.end:second.start]]
-    return 0 < len(between) <= 3 and any(w in ("et", "ou", ",") for w in between) and all(
+    return 0 < len(between) <= 3 and any(w in ("et", "ou") for w in between) and all(
         w in _JOINERS for w in between)
 
 
@@ -196,7 +180,7 @@ def _date_for(sent: SpacySpan, hit: TriggerHit, res: Resources, published: dt.da
         if span is None:
             return (1, 99, 99)
         inside = any(t.i in in_scope for t in span)
-        return (0 if inside else 1, _tree_distance(trig, span.root), abs(span.root.i - trig.i))
+        return (0 if inside else 1, tree_distance(trig, span.root), abs(span.root.i - trig.i))
 
     best = min(exprs, key=rank)
     value = res.dates.resolve(best, published)
@@ -220,14 +204,23 @@ def reference_date(doc: Doc, res: Resources, published: dt.date | None) -> DateV
                      note="publication date (no date in the sentence)")
 
 
-def article_countries(document: Document, res: Resources) -> list[str]:
+def article_countries(document: Document, doc: Doc, res: Resources) -> list[str]:
+    """The article's countries, most mentioned first: country names and demonyms, then the countries of the
+    well-known places it names ("Niamey" says Niger when the article never writes "Niger")."""
     counts: Counter[str] = res.gazetteer.countries_in(document.text, res.lang)
-    return [c for c, _ in counts.most_common()]
+    places: Counter[str] = Counter()
+    for ent in doc.ents:
+        if ent.label_ in ("LOC", "GPE"):
+            place = res.gazetteer.resolve(ent.text)
+            if place is not None and place.country and (place.population or 0) >= 100_000:
+                places[place.country] += 1
+    ranked = [c for c, _ in counts.most_common()]
+    return ranked + [c for c, _ in places.most_common() if c not in ranked]
 
 
 def build_mentions(document: Document, doc: Doc, res: Resources) -> list[Mention]:
     """Every factual event mention of one parsed document."""
-    countries = article_countries(document, res)
+    countries = article_countries(document, doc, res)
     main_country = countries[0] if countries else None
     ref_date: DateValue | None | bool = False  # computed lazily
     mentions: list[Mention] = []
@@ -258,9 +251,11 @@ def build_mentions(document: Document, doc: Doc, res: Resources) -> list[Mention
                     ref_date = reference_date(doc, res, document.published)
                 date = ref_date or None
             country = next((p.place.country for p in chosen if p.place.country), main_country)
-            roles = assign_actors(sent, c.hit, c.reading, res.actors, country, c.coding)
+            roles = assign_actors(sent, c.hit, c.reading, res.actors, country, c.coding, res.lexicon)
             killed = [t.killed for t in tolls if t.killed is not None]
             fatalities = min(killed) if killed else None
+            if fatalities is None and c.coding.sub_event_type == "Peaceful protest":
+                fatalities = 0  # a peaceful protest has no dead by definition
             claim = c.reading.claim
             reporter = reporter_text(sent, c.reading, res.lexicon)
             sent_span = Span(sent.start_char, sent.end_char, sent.text)

@@ -175,6 +175,8 @@ def find_places(sent: SpacySpan, gaz: Gazetteer, lang: str, countries: Sequence[
     vocab, heads = _vocabulary(lang)
     spans: dict[tuple[int, int], tuple[int, bool]] = {}
     blocked = {t.i for ent in sent.ents if ent.label_ in ("PER", "ORG") for t in ent}
+    # acronyms ("FAMa", "JNIM", "ADF") name organisations, not places
+    blocked.update(t.i for t in sent if sum(ch.isupper() for ch in t.text) >= 2 and not t.text.istitle())
     for ent in sent.ents:
         if ent.label_ in _PLACE_LABELS:
             spans[(ent.start, ent.end)] = (ent.root.i, True)

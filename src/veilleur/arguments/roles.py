@@ -40,7 +40,7 @@ def _matches_in(matches: list[tuple[set[int], ActorMatch]], idx: set[int]) -> li
 
 
 def assign_actors(sent: SpacySpan, hit: TriggerHit, reading: Reading, actors: ActorDictionary,
-                  country: str | None, coding: Coding) -> Roles:
+                  country: str | None, coding: Coding, lex: Lexicon) -> Roles:
     doc = sent.doc
     trig = doc[hit.head]
     found = []
@@ -90,6 +90,11 @@ def assign_actors(sent: SpacySpan, hit: TriggerHit, reading: Reading, actors: Ac
             for ch in gov.children:
                 if ch.dep_ in _OBJ:
                     patient |= _sub(ch)
+        if gov.i != trig.i and gov.lemma_.lower() in lex.attribution:
+            # "qui attribue l'enlèvement aux rebelles des ADF"
+            for ch in gov.children:
+                if ch.dep_.startswith("obl") and _case(ch) & {"à", "aux", "au"}:
+                    agent |= _sub(ch)
 
     roles = Roles()
     if reading.claimant is not None:
@@ -115,7 +120,7 @@ def assign_actors(sent: SpacySpan, hit: TriggerHit, reading: Reading, actors: Ac
         roles.actor1 = actors.protesters(country)
     if roles.actor2 is None and coding.event_type == "Violence against civilians":
         roles.actor2 = actors.civilians(country)
-    if roles.actor1 == roles.actor2:
+    if roles.actor1 and roles.actor2 and roles.actor1.name == roles.actor2.name:
         roles.actor2 = None
     return roles
 

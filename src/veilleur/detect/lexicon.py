@@ -92,6 +92,7 @@ class Lexicon:
     hedged: frozenset[str]
     source_prepositions: tuple[tuple[str, ...], ...]
     source_nouns: frozenset[str]
+    attribution: frozenset[str]
 
 
 def _coding(where: str, table: dict[str, Any]) -> Coding:
@@ -150,5 +151,5 @@ def load_lexicon(code: str) -> Lexicon:
         generic=_phrases(mw, mod, "generic"), commemoration=_set(mw, mod, "commemoration"),
         reported=_set(rw, rep, "reported"), claimed=_set(rw, rep, "claimed"), denied=_set(rw, rep, "denied"),
         hedged=_set(rw, rep, "hedged"), source_prepositions=_phrases(rw, rep, "source_prepositions"),
-        source_nouns=_set(rw, rep, "source_nouns"),
+        source_nouns=_set(rw, rep, "source_nouns"), attribution=_set(rw, rep, "attribution"),
     )

@@ -93,7 +93,10 @@ def _generic(sent: SpacySpan, hit: TriggerHit, lex: Lexicon) -> bool:
     """A running count or a habit: a generic cue attached to the trigger, a multi-word one ("tous les jours",
     "à plusieurs reprises") anywhere in its sentence, or a generic word governing it ("la cadence des attaques")."""
     head = sent.doc[hit.head]
-    near = [c for c in head.children if c.dep_ not in ("ccomp", "advcl", "acl:relcl", "parataxis", "conj")]
+    skip = ("ccomp", "advcl", "acl:relcl", "parataxis", "conj")
+    if hit.is_verb:  # "plusieurs centaines de personnes ont manifesté": who did it is not how often
+        skip += ("nsubj", "nsubj:pass", "obj", "expl:subj", "obl:agent")
+    near = [c for c in head.children if c.dep_ not in skip]
     words = sorted({t.i: t for c in near for t in c.subtree}.items())
     if find_phrases([t for _, t in words], lex.generic):
         return True
@@ -170,7 +173,13 @@ def read_modality(sent: SpacySpan, hit: TriggerHit, lex: Lexicon) -> Reading:
             break
         if keys & lex.claimed:
             r.claim = Claim.CLAIMED
-            r.claimant = next((c for c in gov.children if c.dep_ in _SUBJ), None)
+            # "X a revendiqué l'attaque", "l'attaque a été revendiquée par X"
+            agents = [c for c in gov.children if c.dep_ in ("obl:agent", "obl") and
+                      any(k.lower_ == "par" for k in c.children if k.dep_ == "case")]
+            subject = next((c for c in gov.children if c.dep_ == "nsubj"), None)
+            r.claimant = agents[0] if agents else subject
+            if _negated(gov, lex):  # "aucun groupe n'a revendiqué l'attaque"
+                r.claim, r.claimant = Claim.REPORTED, None
         elif keys & lex.denied:
             r.claim = Claim.DENIED
         elif keys & lex.hedged:

@@ -115,14 +115,35 @@ def scope_tokens(sent: SpacySpan, hit: TriggerHit) -> list[Token]:
     return [doc[i] for i in sorted(out) if sent.start <= i < sent.end]
 
 
+def tree_distance(a: Token, b: Token) -> int:
+    """Edges between two tokens of one sentence (99 when they are not connected)."""
+    up = {a.i: 0}
+    t, d = a, 0
+    while t.head.i != t.i:
+        t, d = t.head, d + 1
+        up[t.i] = d
+    t, d = b, 0
+    while True:
+        if t.i in up:
+            return d + up[t.i]
+        if t.head.i == t.i:
+            return 99
+        t, d = t.head, d + 1
+
+
 def weapon_coding(tokens: Sequence[Token], lex: Lexicon, anchor: int | None = None) -> Coding | None:
-    """The ACLED coding given by the means-of-attack cue in ``tokens`` nearest the ``anchor`` token (then the
-    longest cue, then data order)."""
-    best: tuple[tuple[int, int, int], Coding] | None = None
+    """The ACLED coding given by the means-of-attack cue in ``tokens`` nearest the ``anchor`` token in the tree
+    ("un drone chargé d'explosifs s'est abattu": the drone), then the longest cue, then data order."""
+    best: tuple[tuple[int, int, int, int], Coding] | None = None
     for rank, weapon in enumerate(lex.weapons):
         for start, end in find_phrases(tokens, weapon.cues):
-            dist = 0 if anchor is None else min(abs(tokens[start].i - anchor), abs(tokens[end - 1].i - anchor))
-            key = (dist, start - end, rank)
+            if anchor is None:
+                dist = lin = 0
+            else:
+                a = tokens[start].doc[anchor]
+                dist = min(tree_distance(a, tokens[k]) for k in range(start, end))
+                lin = min(abs(tokens[start].i - anchor), abs(tokens[end - 1].i - anchor))
+            key = (dist, lin, start - end, rank)
             if best is None or key < best[0]:
                 best = (key, weapon.coding)
     return best[1] if best else None

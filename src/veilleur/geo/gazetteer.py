@@ -418,12 +418,11 @@ class Gazetteer:
                 continue
             for j in range(i + 1, min(len(tokens), i + _MAX_SPAN) + 1):
                 last = tokens[j - 1]
-                if j - 1 > i and not (_starts_upper(last) or last.lower() in self._connectors):
+                has_upper = any(c.isupper() for c in last)
+                if j - 1 > i and (_is_break(last) or not (has_upper or last.lower() in self._connectors)):
                     break
-                if j - 1 > i and _is_break(last):
-                    break
-                if not _starts_upper(last) and not any(c.isupper() for c in last):
-                    continue
+                if not has_upper:
+                    continue  # a name ends on a capitalised word ("al-Asad" counts), not on a connector
                 text = " ".join(tokens[i:j])
                 if j - i == 1 and (self.is_common_word(text) or _is_acronym(text)):
                     continue

@@ -45,6 +45,10 @@ def _places_ok(a: Place | None, b: Place | None, rules: MergeRules) -> bool:
         return True
     if a.name == b.name:
         return True
+    # an admin area and a place inside it ("la province d'Anbar" and "Hit")
+    area, spot = (a, b) if a.geo_precision >= 3 else (b, a)
+    if area.geo_precision >= 3 and area.admin1 and area.admin1 == spot.admin1 and area.country == spot.country:
+        return True
     return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude) <= rules.km
 
 
