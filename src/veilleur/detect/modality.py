@@ -100,7 +100,7 @@ def _generic(sent: SpacySpan, hit: TriggerHit, lex: Lexicon) -> bool:
     words = sorted({t.i: t for c in near for t in c.subtree}.items())
     if find_phrases([t for _, t in words], lex.generic):
         return True
-    if find_phrases(list(sent), [g for g in lex.generic if len(g) > 1]):
+    if find_phrases(list(sent), tuple(g for g in lex.generic if len(g) > 1)):
         return True
     single = {g[0] for g in lex.generic if len(g) == 1}
     return head.head.i != head.i and bool(token_keys(head.head) & single)

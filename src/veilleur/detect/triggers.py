@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
@@ -15,7 +16,23 @@ _NOUN_POS = {"NOUN", "PROPN", "X", "ADJ"}
 
 
 def token_keys(tok: Token) -> set[str]:
-    return {norm_word(tok.lemma_), norm_word(tok.text)}
+    """The lemma and the form of a token, normalised (computed once per token and kept on the Doc)."""
+    cache = tok.doc.user_data.setdefault("veilleur_keys", {})
+    keys = cache.get(tok.i)
+    if keys is None:
+        keys = cache[tok.i] = {norm_word(tok.lemma_), norm_word(tok.text)}
+    return keys
+
+
+@lru_cache(maxsize=512)
+def _phrase_index(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Phrases by the words that can open them (the whole first word, and its part before a hyphen)."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for ph in sorted(set(phrases), key=len, reverse=True):
+        if ph:
+            for key in {ph[0], ph[0].split("-")[0]}:
+                index.setdefault(key, []).append(ph)
+    return {k: tuple(v) for k, v in index.items()}
 
 
 def match_at(tokens: Sequence[Token], i: int, phrase: tuple[str, ...]) -> int | None:
@@ -46,12 +63,13 @@ def match_at(tokens: Sequence[Token], i: int, phrase: tuple[str, ...]) -> int | 
 
 def find_phrases(tokens: Sequence[Token], phrases: Sequence[tuple[str, ...]]) -> list[tuple[int, int]]:
     """Non-overlapping (start, end) token ranges where any phrase matches, longest first at each position."""
-    by_len = sorted(phrases, key=len, reverse=True)
+    index = _phrase_index(tuple(phrases))
     out: list[tuple[int, int]] = []
     i = 0
     while i < len(tokens):
         best = None
-        for ph in by_len:
+        cands = [ph for k in token_keys(tokens[i]) for ph in index.get(k, ())]
+        for ph in cands:
             end = match_at(tokens, i, ph)
             if end is not None and (best is None or end > best):
                 best = end
@@ -75,22 +93,39 @@ class TriggerHit:
         return sent.doc[self.start:self.end].text
 
 
+@cache
+def _trigger_index(code: str) -> dict[str, tuple[tuple[tuple[str, ...], Frame, bool], ...]]:
+    from veilleur.detect.lexicon import load_lexicon
+
+    index: dict[str, list[tuple[tuple[str, ...], Frame, bool]]] = {}
+    for frame in load_lexicon(code).frames:
+        for phrases, verb in ((frame.verbs, True), (frame.nouns, False)):
+            for ph in phrases:
+                for key in {ph[0], ph[0].split("-")[0]}:
+                    index.setdefault(key, []).append((ph, frame, verb))
+    return {k: tuple(v) for k, v in index.items()}
+
+
 def find_triggers(sent: SpacySpan, lex: Lexicon) -> list[TriggerHit]:
     tokens = list(sent)
     hits: list[TriggerHit] = []
     taken: set[int] = set()
     candidates: list[tuple[int, int, int, Frame, bool]] = []  # (len, start, end, frame, verb)
+    index = _trigger_index(lex.code) if lex is _lexicon_for(lex.code) else None
     for i, tok in enumerate(tokens):
         is_verb_tok = tok.pos_ in _VERB_POS or "Part" in tok.morph.get("VerbForm")
         is_noun_tok = tok.pos_ in _NOUN_POS
-        for frame in lex.frames:
-            for phrases, verb in ((frame.verbs, True), (frame.nouns, False)):
-                if (verb and not is_verb_tok) or (not verb and not is_noun_tok):
-                    continue
-                for ph in phrases:
-                    end = match_at(tokens, i, ph)
-                    if end is not None:
-                        candidates.append((end - i, i, end, frame, verb))
+        if index is not None:
+            entries = [e for k in token_keys(tok) for e in index.get(k, ())]
+        else:  # a lexicon built by hand (tests): no index
+            entries = [(ph, frame, verb) for frame in lex.frames
+                       for phrases, verb in ((frame.verbs, True), (frame.nouns, False)) for ph in phrases]
+        for ph, frame, verb in entries:
+            if (verb and not is_verb_tok) or (not verb and not is_noun_tok):
+                continue
+            end = match_at(tokens, i, ph)
+            if end is not None:
+                candidates.append((end - i, i, end, frame, verb))
     candidates.sort(key=lambda c: (-c[0], c[1]))
     for _length, i, end, frame, verb in candidates:
         if any(k in taken for k in range(i, end)):
@@ -100,6 +135,15 @@ def find_triggers(sent: SpacySpan, lex: Lexicon) -> list[TriggerHit]:
         hits.append(TriggerHit(frame, head.i, tokens[end - 1].i + 1, head.i, verb))
     hits.sort(key=lambda h: h.start)
     return hits
+
+
+def _lexicon_for(code: str) -> Lexicon | None:
+    from veilleur.detect.lexicon import load_lexicon
+
+    try:
+        return load_lexicon(code)
+    except Exception:  # noqa: BLE001 - an unknown code has no index
+        return None
 
 
 def scope_tokens(sent: SpacySpan, hit: TriggerHit) -> list[Token]:
