@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
-from veilleur.arguments.places import PlaceMention, find_places
+from veilleur.arguments.places import PlaceMention, find_places, resolve_cached
 from veilleur.arguments.roles import assign_actors, reporter_text
 from veilleur.detect import (
     Coding,
@@ -211,7 +211,7 @@ def article_countries(document: Document, doc: Doc, res: Resources) -> list[str]
     places: Counter[str] = Counter()
     for ent in doc.ents:
         if ent.label_ in ("LOC", "GPE"):
-            place = res.gazetteer.resolve(ent.text)
+            place = resolve_cached(res.gazetteer, ent.text, ())
             if place is not None and place.country and (place.population or 0) >= 100_000:
                 places[place.country] += 1
     ranked = [c for c, _ in counts.most_common()]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
@@ -34,6 +34,14 @@ class PlaceMention:
         if self.place.feature == "country" or (self.place.source or "").startswith("country"):
             return 9
         return {1: 0, 2: 1}.get(self.place.geo_precision, 2)
+
+
+@lru_cache(maxsize=65536)
+def resolve_cached(gaz: Gazetteer, text: str, countries: tuple[str, ...], lang: str | None = None) -> Place | None:
+    """Gazetteer look-ups repeat across sentences and articles: keep the recent answers (pure function)."""
+    if lang is not None:
+        return gaz.resolve_phrase(text, lang=lang, countries=countries)
+    return gaz.resolve(text, countries=countries)
 
 
 @cache
@@ -104,10 +112,10 @@ def _resolve(gaz: Gazetteer, sent: SpacySpan, start: int, end: int, lang: str, v
     before = _phrase_start(sent, start, vocab)
     if before:
         text = "".join(t.text_with_ws for t in before) + name
-        place = gaz.resolve_phrase(text, lang=lang, countries=countries)
+        place = resolve_cached(gaz, text, tuple(countries[:6]), lang)
         if place is not None:
             return place
-    return gaz.resolve(name, countries=countries)
+    return resolve_cached(gaz, name, tuple(countries[:6]))
 
 
 _OF = ("de", "d'", "du")
@@ -196,7 +204,7 @@ def find_places(sent: SpacySpan, gaz: Gazetteer, lang: str, countries: Sequence[
         if named:
             place = _resolve(gaz, sent, start, end, lang, vocab, countries)
         else:
-            place = gaz.resolve(doc[start:end].text, countries=countries)
+            place = resolve_cached(gaz, doc[start:end].text, tuple(countries[:6]))
         if (start, end) in facility and named:
             taken.update(range(start, end))  # the name of a facility is not also a town of the same name
         if place is None or not _plausible(place, countries):
