@@ -67,6 +67,8 @@ class GeoEntry:
             return _FEATURE_CATEGORY.get(self.feature or "", "village")
         if self.feature == "PPLX":
             return "neighbourhood"
+        if self.feature == "AREA":
+            return "area"
         if self.population >= 10000 or (self.feature or "").startswith(("PPLA", "PPLC")):
             return "town"
         return "village"

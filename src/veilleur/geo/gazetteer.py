@@ -36,6 +36,7 @@ from veilleur.settings import Settings
 
 _ENTRY_COLUMNS = "id, name, lat, lon, cc, admin1, admin2, kind, feature, pop, source, a1code, seat"
 _MAX_SPAN = 7
+_NAME_LINKS = frozenset({"al", "el", "ad", "ben", "bin", "ibn", "ould", "ag", "abu", "abou"})
 _CACHE_LIMIT = 50_000
 
 
@@ -71,7 +72,13 @@ class Gazetteer:
         self._facilities = tuple(facilities)
         self._local = threading.local()
         self._cache: dict[str, tuple[GeoEntry, ...]] = {}
-        self._common = frozenset().union(*(w.common for w in self.words)) if self.words else frozenset()
+        common: set[str] = set()
+        for w in self.words:  # common words, and the words of place phrases ("Nord-Ouest", "Province")
+            common |= w.common
+            tables = (w.directions, w.direction_adjectives, w.admin_words, w.place_words, w.facility_words)
+            for table in tables:
+                common.update(key_exact(k) for k in table)
+        self._common = frozenset(common)
         self._kind_words: dict[str, str] = {}
         for w in self.words:
             for table in (w.place_words, w.facility_words):
@@ -256,6 +263,11 @@ class Gazetteer:
         name = " ".join(name.split())
         if not name:
             return None
+        bare = _drop_elision(name)
+        if bare != name and bare[:1].isupper():  # "l'Irak": the elided article is not part of the name
+            found = self.resolve(bare, countries=countries, kind=kind, near=near)
+            if found is not None:
+                return found
         entry = self.resolve_entry(name, countries=countries, kind=kind, near=near)
         if entry is not None:
             return self.place(entry)
@@ -388,7 +400,7 @@ class Gazetteer:
             country_name=self.countries.name(e.country),
             admin1=e.admin1,
             admin2=e.admin2,
-            geo_precision=precision or (3 if e.is_area else 1),
+            geo_precision=precision or (3 if e.is_area else 2 if e.feature == "AREA" else 1),
             feature=e.feature,
             source=e.source,
             population=e.population,
@@ -405,6 +417,27 @@ class Gazetteer:
     def countries_in(self, text: str, lang: str) -> collections.Counter[str]:
         """Mentions of each country (names and demonyms of ``lang``) in ``text``: ISO2 -> count."""
         return self.countries.count_in(text, lang)
+
+    def _inside_longer_name(self, tokens: Sequence[str], i: int, j: int) -> bool:
+        """Is tokens[i:j] only part of a longer run of capitalised words that the gazetteer does not know
+        ("Kenneth McKenzie", "Lloyd Austin", "Saad al-Saadi")? Then it is most likely a person or an
+        organisation. Words of place phrases ("Kirkuk Governorate", "Gao Region") and country names do
+        not count as part of the run."""
+
+        def named(k: int) -> bool:
+            if k < 0 or k >= len(tokens):
+                return False
+            tok = _drop_elision(tokens[k])
+            if not tok[:1].isupper() or _is_break(tok) or self.is_common_word(tok):
+                return False
+            return self.countries.lookup(tok) is None
+
+        if named(i - 1):
+            return True
+        after = j
+        while after < len(tokens) and tokens[after].lower() in _NAME_LINKS:
+            after += 1
+        return after < len(tokens) and named(after) and (after > j or tokens[after][:1].isupper())
 
     # -- discovery in token sequences ------------------------------------------------------------------------
     def find_names(self, tokens: Sequence[str]) -> list[tuple[int, int, list[GeoEntry]]]:
@@ -423,7 +456,7 @@ class Gazetteer:
                     break
                 if not has_upper:
                     continue  # a name ends on a capitalised word ("al-Asad" counts), not on a connector
-                text = " ".join(tokens[i:j])
+                text = _drop_elision(" ".join(tokens[i:j]))
                 if j - i == 1 and (self.is_common_word(text) or _is_acronym(text)):
                     continue
                 spans[(i, j)] = (key_exact(text), normalize.key_bare(text))
@@ -454,6 +487,9 @@ class Gazetteer:
                 i += 1
                 continue
             j, best = found
+            if self._inside_longer_name(tokens, i, j):
+                i = j
+                continue
             entries = self._entries(best)
             if self.countries.lookup(" ".join(tokens[i:j])) is not None:
                 # a country name or a demonym ("Malian"): only the country itself, never a namesake village
@@ -462,6 +498,13 @@ class Gazetteer:
                 out.append((i, j, entries[:20]))
             i = j
         return out
+
+
+def _drop_elision(text: str) -> str:
+    """ "l'Irak" -> "Irak", "d’Abou Kamal" -> "Abou Kamal" (French elided articles and prepositions)."""
+    if len(text) > 2 and text[1] in "'’" and text[0].lower() in "dl":
+        return text[2:]
+    return text
 
 
 def _quality(key: str, tier: int, k_exact: str, k_bare: str, k_skel: str) -> tuple[int | None, bool]:

