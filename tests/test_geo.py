@@ -43,7 +43,7 @@ def near(place: Place | None, lat: float, lon: float, km: float = 25.0) -> bool:
     return place is not None and haversine_km(place.latitude, place.longitude, lat, lon) <= km
 
 
-# -- name keys ---------------------------------------------------------------------------------------------
+# -- name keys --------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -85,7 +85,7 @@ def test_latin_script_filter() -> None:
     assert not is_latin("بغداد") and not is_latin("Багдад") and not is_latin("巴格达")
 
 
-# -- spherical helpers (property tests) ---------------------------------------------------------------------
+# -- spherical helpers (property tests) -------------------------------------------------------------
 
 lats = st.floats(min_value=-80, max_value=80, allow_nan=False)
 lons = st.floats(min_value=-180, max_value=180, allow_nan=False)
@@ -137,7 +137,7 @@ def test_compass_names() -> None:
     assert compass(22.5) == "NNE"
 
 
-# -- place phrases --------------------------------------------------------------------------------------------
+# -- place phrases ----------------------------------------------------------------------------------
 
 
 def test_phrase_distance_and_direction() -> None:
@@ -146,7 +146,8 @@ def test_phrase_distance_and_direction() -> None:
     p = parse_place_phrase("à une vingtaine de kilomètres à l'ouest de Mopti", lang="fr")
     assert p is not None and (p.name, p.bearing, p.km) == ("Mopti", 270.0, 20.0)
     p = parse_place_phrase("5 miles south of Mosul", lang="en")
-    assert p is not None and p.name == "Mosul" and p.bearing == 180.0 and p.km == pytest.approx(8.047, abs=0.01)
+    assert p is not None and (p.name, p.bearing) == ("Mosul", 180.0)
+    assert p.km == pytest.approx(8.047, abs=0.01)
     p = parse_place_phrase("some 30 kilometres south-west of Douentza", lang="en")
     assert p is not None and (p.name, p.bearing, p.km) == ("Douentza", 225.0, 30.0)
 
@@ -183,14 +184,15 @@ def test_phrase_facilities_near_and_context() -> None:
     assert p is not None and p.name == "La Tapoa"
 
 
-# -- countries ------------------------------------------------------------------------------------------------
+# -- countries --------------------------------------------------------------------------------------
 
 
 def test_country_names_and_demonyms() -> None:
     c = Countries(("fr", "en"))
     text = (
-        "Les forces américaines ont été visées au poste-frontière irako-koweïtien, selon une source irakienne. "
-        "L'Irak accuse les États-Unis ; la RDC et le Soudan du Sud ne sont pas concernés, car il pleut."
+        "Les forces américaines ont été visées au poste-frontière irako-koweïtien, selon une source "
+        "irakienne. L'Irak accuse les États-Unis ; la RDC et le Soudan du Sud ne sont pas concernés, "
+        "car il pleut."
     )
     got = c.count_in(text, "fr")
     assert got["IQ"] == 3 and got["US"] == 2 and got["KW"] == 1 and got["CD"] == 1 and got["SS"] == 1
@@ -219,7 +221,7 @@ def test_every_country_file_entry_is_well_formed() -> None:
         assert africa in fr
 
 
-# -- gazetteer: resolution ------------------------------------------------------------------------------------
+# -- gazetteer: resolution --------------------------------------------------------------------------
 
 
 def test_french_exonyms(gaz: Gazetteer) -> None:
@@ -283,7 +285,7 @@ def test_facilities(gaz: Gazetteer) -> None:
 
 
 def test_facility_next_to_a_named_town(gaz: Gazetteer) -> None:
-    """"l'aéroport de Bagdad", "la base de Gao": the facility of that kind beside the town."""
+    """ "l'aéroport de Bagdad", "la base de Gao": the facility of that kind beside the town."""
     p = gaz.resolve("Bagdad", kind="aéroport", countries=["IQ"])
     assert p is not None and p.source == "facility:biap"
     p = gaz.resolve_phrase("la base de Gao", lang="fr", countries=["ML"])
@@ -384,7 +386,8 @@ def test_part_of_areas() -> None:
     area = Place(name="Baghdad", latitude=33.34, longitude=44.4, geo_precision=3, feature="ADM1")
     south = part_of(area, 180.0)
     assert south.latitude < area.latitude and south.geo_precision == 3
-    assert haversine_km(area.latitude, area.longitude, south.latitude, south.longitude) == pytest.approx(30, abs=1)
+    shift = haversine_km(area.latitude, area.longitude, south.latitude, south.longitude)
+    assert shift == pytest.approx(30, abs=1)
     village = Place(name="Didia", latitude=14.18, longitude=-2.72)
     assert part_of(village, 90.0).latitude == village.latitude and part_of(village, 90.0).geo_precision == 2
 
@@ -413,8 +416,8 @@ def test_candidates_report_how_they_matched(gaz: Gazetteer) -> None:
 
 def test_find_names_in_tokens(gaz: Gazetteer) -> None:
     tokens = (
-        "On 27 December 2019 , suspected militants attacked Malian soldiers near Tin Foz Foz in the Tessit area "
-        "of Gao region , while Mais and Car were mentioned ."
+        "On 27 December 2019 , suspected militants attacked Malian soldiers near Tin Foz Foz in the "
+        "Tessit area of Gao region , while Mais and Car were mentioned ."
     ).split()
     found = {" ".join(tokens[s:e]): entries for s, e, entries in gaz.find_names(tokens)}
     assert "Tin Foz Foz" in found and "Tessit" in found and "Gao" in found
@@ -442,19 +445,21 @@ def test_speed(gaz: Gazetteer) -> None:
     assert time.perf_counter() - t0 < 2
 
 
-# -- index: cache, user facilities, concurrency ---------------------------------------------------------------
+# -- index: cache, user facilities, concurrency -----------------------------------------------------
 
 
 def test_facility_table_is_well_formed() -> None:
     rows = bundled_facilities()
     assert len(rows) >= 100
     keys = {r.key for r in rows}
-    for needed in ("ain_al_asad", "biap", "victory_base", "harir", "erbil_airport", "balad", "camp_taji", "k1",
-                   "qayyarah_west", "union_iii", "safwan_crossing", "al_qaim_crossing", "trebil", "rabia_crossing",
-                   "ibrahim_khalil", "naft_khaneh", "baiji_refinery", "al_tanf", "conoco", "al_omar", "rmelan",
-                   "shaddadi", "tessalit_camp", "gao_base", "menaka_camp", "boulkessi_camp", "inates_post",
-                   "chinagodrar", "niamey_ba101", "sevare_airport", "aguelhok_camp"):  # fmt: skip
-        assert needed in keys, needed
+    needed = (
+        "ain_al_asad biap victory_base harir erbil_airport balad camp_taji k1 qayyarah_west union_iii "
+        "safwan_crossing al_qaim_crossing trebil rabia_crossing ibrahim_khalil naft_khaneh baiji_refinery "
+        "al_tanf conoco al_omar rmelan shaddadi tessalit_camp gao_base menaka_camp boulkessi_camp "
+        "inates_post chinagodrar niamey_ba101 sevare_airport aguelhok_camp"
+    ).split()
+    for key in needed:
+        assert key in keys, key
     for r in rows:
         assert r.source, r.key
 
@@ -497,13 +502,18 @@ def test_concurrent_builds_with_user_facilities(tmp_path: Path) -> None:
         from pathlib import Path
         from veilleur.geo import Gazetteer
         from veilleur.settings import Settings
-        g = Gazetteer.load(Settings(cache_dir=Path({str(cache)!r}), user_facilities=(Path({str(csv_path)!r}),)))
+        s = Settings(cache_dir=Path({str(cache)!r}), user_facilities=(Path({str(csv_path)!r}),))
+        g = Gazetteer.load(s)
         p = g.resolve("base Zoulou", countries=["ML"])
         print(p.source if p else None)
     """)
     env = {k: v for k, v in os.environ.items() if not k.startswith("VEILLEUR_")}
-    procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, env=env) for _ in range(2)]  # fmt: skip
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
+        for _ in range(2)
+    ]
     outs = [p.communicate(timeout=300) for p in procs]
     for (out, err), proc in zip(outs, procs, strict=True):
         assert proc.returncode == 0, err
