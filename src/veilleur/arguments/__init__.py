@@ -106,7 +106,7 @@ def _concrete(c: _Candidate, tolls_here: bool, lex: Lexicon) -> bool:
     return not weak or has_weapon or target_coding(own, lex) is not None or tolls_here
 
 
-def _plural_vague(sent: SpacySpan, c: _Candidate, places: list[PlaceMention]) -> bool:
+def _plural_vague(sent: SpacySpan, c: _Candidate, places: list[PlaceMention], lex: Lexicon) -> bool:
     """"des frappes aériennes", "les frappes aux drones de la Résistance": a plural with no number and no place
     of its own is a kind of incident, not one incident."""
     if c.hit.is_verb:
@@ -115,7 +115,14 @@ def _plural_vague(sent: SpacySpan, c: _Candidate, places: list[PlaceMention]) ->
     if "Plur" not in tok.morph.get("Number") or any(ch.like_num or ch.dep_ == "nummod" for ch in tok.children):
         return False
     own = {t.i for t in c.scope}
-    return not any(p.fineness <= 2 and p.start in own for p in places)
+    if any(p.fineness <= 2 and p.start in own for p in places):
+        return False
+    # "de violents affrontements ont opposé...", "l'armée a mené des frappes...": a plural that is the subject
+    # of a verb, or the object of a verb of carrying out, names what happened
+    gov = tok.head
+    if gov.i != tok.i and (tok.dep_ in ("nsubj", "nsubj:pass") or token_keys(gov) & lex.perpetration):
+        return False
+    return True
 
 
 def _distinct(sent: SpacySpan, hit: TriggerHit, lex: Lexicon) -> bool:
@@ -132,6 +139,7 @@ def _distinct(sent: SpacySpan, hit: TriggerHit, lex: Lexicon) -> bool:
 def _choose_places(sent: SpacySpan, hit: TriggerHit, places: list[PlaceMention],
                    scope: list[Token], own_only: bool = False) -> list[PlaceMention]:
     """The places of one trigger: the finest place nearest in the tree; several when they are coordinated."""
+    places = [p for p in places if p.fineness <= 2]  # a country is context, never an event's place
     if own_only:
         own = {t.i for t in scope}
         places = [p for p in places if p.start in own]
@@ -211,6 +219,11 @@ def article_countries(document: Document, doc: Doc, res: Resources) -> list[str]
     places: Counter[str] = Counter()
     for ent in doc.ents:
         if ent.label_ in ("LOC", "GPE"):
+            # a name that only one country has ("Aguelhok"), or a well-known place ("Niamey")
+            found = {c.country for c in res.gazetteer.candidates(ent.text) if not c.weak and c.kind != "country"}
+            if len(found) == 1:
+                places[found.pop()] += 1
+                continue
             place = resolve_cached(res.gazetteer, ent.text, ())
             if place is not None and place.country and (place.population or 0) >= 100_000:
                 places[place.country] += 1
@@ -219,7 +232,12 @@ def article_countries(document: Document, doc: Doc, res: Resources) -> list[str]
 
 
 def build_mentions(document: Document, doc: Doc, res: Resources) -> list[Mention]:
-    """Every factual event mention of one parsed document."""
+    """Every factual event mention of one parsed document (a document without a dependency parse, in a
+    language read without a statistical model, is read linearly: :mod:`veilleur.arguments.linear`)."""
+    if not doc.has_annotation("DEP"):
+        from veilleur.arguments.linear import build_linear_mentions
+
+        return build_linear_mentions(document, doc, res)
     countries = article_countries(document, doc, res)
     main_country = countries[0] if countries else None
     ref_date: DateValue | None | bool = False  # computed lazily
@@ -240,7 +258,7 @@ def build_mentions(document: Document, doc: Doc, res: Resources) -> list[Mention
         places = find_places(sent, res.gazetteer, res.lang, countries)
         tolls = find_tolls(sent.text, res.lang)
         for c in cands:
-            if not _concrete(c, bool(tolls), res.lexicon) or _plural_vague(sent, c, places):
+            if not _concrete(c, bool(tolls), res.lexicon) or _plural_vague(sent, c, places, res.lexicon):
                 continue
             chosen = _choose_places(sent, c.hit, places, c.scope, own_only=_distinct(sent, c.hit, res.lexicon))
             if len(chosen) >= 3:

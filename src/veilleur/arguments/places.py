@@ -182,7 +182,14 @@ def find_places(sent: SpacySpan, gaz: Gazetteer, lang: str, countries: Sequence[
     doc = sent.doc
     vocab, heads = _vocabulary(lang)
     spans: dict[tuple[int, int], tuple[int, bool]] = {}
-    blocked = {t.i for ent in sent.ents if ent.label_ in ("PER", "ORG") for t in ent}
+    # people, and organisations with a place in their name ("l'unité al-Qods"), are not places; a one-word
+    # "organisation" that is a place of the article's main country is (spaCy tags "Bankass" ORG)
+    blocked = {t.i for ent in sent.ents if ent.label_ == "PER" for t in ent}
+    for ent in sent.ents:
+        if ent.label_ == "ORG":
+            place = resolve_cached(gaz, ent.text, tuple(countries[:6])) if len(ent) == 1 else None
+            if place is None or not countries or place.country != countries[0]:
+                blocked.update(t.i for t in ent)
     # acronyms ("FAMa", "JNIM", "ADF") name organisations, not places
     blocked.update(t.i for t in sent if sum(ch.isupper() for ch in t.text) >= 2 and not t.text.istitle())
     for ent in sent.ents:

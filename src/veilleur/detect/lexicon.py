@@ -84,6 +84,7 @@ class Lexicon:
     negation: frozenset[str]
     success: frozenset[str]
     success_in_past: frozenset[str]
+    perpetration: frozenset[str]
     generic: tuple[tuple[str, ...], ...]
     commemoration: frozenset[str]
     reported: frozenset[str]
@@ -148,6 +149,7 @@ def load_lexicon(code: str) -> Lexicon:
         threat=_set(mw, mod, "threat"), hypothetical=_set(mw, mod, "hypothetical"),
         condition_marks=_phrases(mw, mod, "condition_marks"), negation=_set(mw, mod, "negation"),
         success=_set(mw, mod, "success"), success_in_past=_set(mw, mod, "success_in_past"),
+        perpetration=_set(mw, mod, "perpetration"),
         generic=_phrases(mw, mod, "generic"), commemoration=_set(mw, mod, "commemoration"),
         reported=_set(rw, rep, "reported"), claimed=_set(rw, rep, "claimed"), denied=_set(rw, rep, "denied"),
         hedged=_set(rw, rep, "hedged"), source_prepositions=_phrases(rw, rep, "source_prepositions"),

@@ -1,0 +1,388 @@
+"""Arguments stage for a language read without a parser (English): the same Mention objects as the parsed
+route, read from word order, the language's data and the gazetteer.
+
+For each sentence: triggers and their modality (:mod:`veilleur.detect.linear`), the means and target that
+decide an attack's sub-type, the places of the sentence (the gazetteer's place-phrase grammar, and the place a
+note says it was "coded as"), the date nearest the trigger, the casualty figures, the actors and their roles
+(:mod:`veilleur.arguments.linear_roles`). The trigger words of one sentence that tell one incident become one
+mention, coded by the language's ``[precedence]`` and ``[[combine]]`` data (``triggers.toml``).
+
+``build_linear_mentions`` is a pure function of the tokenised document and the language resources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
+
+from veilleur import lang
+from veilleur.arguments.linear_roles import Placed, blamed, crowd, linear_roles, place_matches
+from veilleur.arguments.places import PlaceMention, find_places
+from veilleur.detect.lexicon import Coding, EVENT_TYPES
+from veilleur.detect.linear import LinearHit, LinearLexicon, Word, find_linear_triggers, find_phrases, linear_lexicon
+from veilleur.detect.linear_modality import clause_start, read_linear_modality
+from veilleur.detect.modality import Reading
+from veilleur.errors import LanguageDataError
+from veilleur.model import Actor, Claim, DateValue, Document, Mention, Modality, Place, Span
+from veilleur.resolve.numbers import find_tolls, parse_number
+
+if TYPE_CHECKING:
+    from veilleur.arguments import Resources
+
+_VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians", "Riots")
+
+
+@dataclass(frozen=True)
+class Combine:
+    when: frozenset[str]
+    with_: frozenset[str]
+    coding: Coding
+
+
+@dataclass(frozen=True)
+class Coding_rules:
+    order: dict[str, int]
+    prevail: frozenset[str]
+    combine: tuple[Combine, ...]
+    crowd_kinds: frozenset[str]
+    crowd_violent: frozenset[str]
+    crowd_coding: Coding | None
+
+
+def _coding(where: str, t: dict[str, Any]) -> Coding:
+    et, st = t.get("event_type"), t.get("sub_event_type")
+    if et not in EVENT_TYPES or st not in EVENT_TYPES[et]:
+        raise LanguageDataError(f"{where}: ({et!r}, {st!r}) is not an ACLED event type / sub-event type")
+    return Coding(et, st)
+
+
+@cache
+def coding_rules(code: str) -> Coding_rules:
+    trig = lang.load(code).section("triggers")
+    where = f"lang/{code}/triggers.toml"
+    prec = trig.get("precedence", {})
+    order = {name: n for n, name in enumerate(prec.get("order", []))}
+    combine = tuple(Combine(frozenset(c.get("when", [])), frozenset(c.get("with", [])),
+                            _coding(f"{where} [[combine]] #{n}", c)) for n, c in enumerate(trig.get("combine", [])))
+    cr = trig.get("crowd", {})
+    return Coding_rules(order, frozenset(prec.get("prevail", [])), combine, frozenset(cr.get("kinds", [])),
+                        frozenset(cr.get("violent", [])), _coding(f"{where} [crowd]", cr) if cr else None)
+
+
+@dataclass
+class _Cand:
+    hit: LinearHit
+    reading: Reading
+    coding: Coding
+    strength: int  # 3 intrinsic or from a weapon, 2 target, 1 default
+    lo: int  # the trigger's clause, word indices
+    hi: int
+
+
+def _clause_end(words: Sequence[Word], i: int, lin: LinearLexicon) -> int:
+    for k in range(i, len(words)):
+        if words[k].text in (";", ".") or (words[k].text == "," and k > i + 8):
+            return k
+    return len(words)
+
+
+def _weapon(words: Sequence[Word], lin: LinearLexicon, lo: int, hi: int, anchor: int) -> Coding | None:
+    best: tuple[tuple[int, int, int], Coding] | None = None
+    for rank, weapon in enumerate(lin.lex.weapons):
+        for s, e in find_phrases(words, weapon.cues, lin, lo, hi):
+            key = (min(abs(s - anchor), abs(e - 1 - anchor)), s - e, rank)
+            if best is None or key < best[0]:
+                best = (key, weapon.coding)
+    return best[1] if best else None
+
+
+def _target(words: Sequence[Word], lin: LinearLexicon, lo: int, hi: int) -> Coding | None:
+    for coding, cues in lin.lex.targets:
+        for k in range(lo, hi):
+            if words[k].keys & cues:
+                return coding
+    return None
+
+
+def _code(words: Sequence[Word], hit: LinearHit, lin: LinearLexicon, lo: int, hi: int,
+          passive_hit: bool) -> tuple[Coding, int]:
+    frame = hit.frame
+    if frame.coding is not None:
+        return frame.coding, 3
+    weapon = _weapon(words, lin, lo, hi, hit.start) or _weapon(words, lin, 0, len(words), hit.start)
+    if weapon is not None:
+        return weapon, 3
+    # the target: after an active trigger, before a passive one ("two herders were killed")
+    t_lo, t_hi = (lo, hit.start) if passive_hit else (hit.end, hi)
+    target = _target(words, lin, t_lo, t_hi) or _target(words, lin, lo, hi)
+    if target is not None:
+        return target, max(2, lin.strength.get(frame.name, 0))
+    return lin.lex.default, 1
+
+
+def _concrete(words: Sequence[Word], c: _Cand, lin: LinearLexicon, tolls: bool) -> bool:
+    """Weak triggers ("operation", "strike", "target") need a weapon, a target or a toll of their own."""
+    frame, head = c.hit.frame, words[c.hit.start]
+    weak = head.keys & (frame.weak_verbs if c.hit.is_verb else frame.weak_nouns)
+    if c.hit.end - c.hit.start > 1 and len(" ".join(w.text for w in words[c.hit.start:c.hit.end]).split()) > 1:
+        phrase = " ".join(w.text.lower() for w in words[c.hit.start:c.hit.end])
+        weak = weak and phrase in (frame.weak_verbs | frame.weak_nouns)
+    own = [k for k in range(c.lo, c.hi) if not c.hit.start <= k < c.hit.end]
+    has_weapon = bool(own) and _weapon(words, lin, c.lo, c.hi, c.hit.start) is not None and any(
+        _weapon(words, lin, k, k + 1, k) for k in own)
+    if frame.requires_weapon and not has_weapon:
+        return False
+    if weak and any(words[k].keys & lin.lex.non_violent for k in range(max(c.lo, c.hit.start - 3), c.hit.end + 2)
+                    if k < len(words)):
+        return False
+    if not weak:
+        return True
+    return has_weapon or any(_target(words, lin, k, k + 1) for k in own) or tolls
+
+
+def _rank(c: _Cand, rules: Coding_rules, deaths: bool) -> int:
+    if c.hit.frame.name in rules.prevail:
+        return -1
+    if c.strength < 3 and not deaths:
+        return rules.order.get("guessed", 99)
+    return rules.order.get(c.coding.sub_event_type, 98)
+
+
+def _combined(codings: set[str], best: Coding, rules: Coding_rules) -> Coding:
+    for cb in rules.combine:
+        if best.sub_event_type in cb.when and codings & cb.with_:
+            return cb.coding
+    return best
+
+
+@dataclass(frozen=True)
+class _NotePlace:
+    place: Place | None
+    fatalities: int | None
+
+
+def _coded_as(sent: SpacySpan, words: Sequence[Word], res: Resources, lin: LinearLexicon,
+              countries: Sequence[str]) -> _NotePlace:
+    """ "(coded as Parou at geoprecision 2)": the place the note was coded at; "(coded as 10)": its toll."""
+    place, killed = None, None
+    for _s, e in find_phrases(words, lin.coded_as, lin):
+        k = e
+        while k < len(words) and words[k].text.lower() not in lin.coded_end and k - e < 6:
+            k += 1
+        text = " ".join(w.text for w in words[e:k]).strip()
+        if not text:
+            continue
+        number = parse_number(text, res.lang)
+        if number is not None and text[:1].isdigit():
+            killed = number
+            continue
+        found = res.gazetteer.resolve(text, countries=countries)
+        if found is not None and found.geo_precision <= 2:
+            place = found
+    return _NotePlace(place, killed)
+
+
+def _choose_place(places: Sequence[PlaceMention], words: Sequence[Word], c: _Cand) -> PlaceMention | None:
+    """The finest place nearest the trigger, one after it (in its clause) first."""
+    usable = [p for p in places if p.fineness <= 2]
+    if not usable:
+        return None
+    t0, t1 = words[c.hit.start].start, words[c.hit.end - 1].end
+
+    def key(p: PlaceMention) -> tuple[int, float]:
+        dist = p.start - t1 if p.start >= t1 else (t0 - p.end) * 1.5 + 2
+        return (min(p.fineness, 1), dist)
+
+    return min(usable, key=key)
+
+
+def _date(sent: SpacySpan, res: Resources, published: Any, words: Sequence[Word], c: _Cand) -> DateValue | None:
+    exprs = [e for e in res.dates.find(sent.text) if not e.future]
+    if not exprs:
+        return None
+    anchor = words[c.hit.start].char - sent.start_char
+    best = min(exprs, key=lambda e: min(abs(e.span.start - anchor), abs(e.span.end - anchor)))
+    value = res.dates.resolve(best, published)
+    return value if value.date is not None else None
+
+
+def _note_fatalities(tolls: Sequence[Any]) -> int | None:
+    killed = [t.killed for t in tolls if t.killed is not None]
+    return min(killed) if killed else None
+
+
+def name_countries(sents: Sequence[SpacySpan], res: Resources) -> list[str]:
+    """Countries voted for by the place names of the text: each name the gazetteer knows gives one vote,
+    shared among the countries it may be in ("Parou" and "Songobia" are both only in Mali), so a report that
+    never names its country ("in the area of Didia") still has one. Most votes first; a country needs the
+    votes of two names, or of one name known nowhere else."""
+    votes: dict[str, float] = {}
+    named: dict[str, int] = {}
+    for sent in sents:
+        for _s, _e, entries in res.gazetteer.find_names([t.text for t in sent]):
+            codes = {e.country for e in entries if e.country and e.kind != "country"}
+            for c in codes:
+                votes[c] = votes.get(c, 0.0) + 1.0 / len(codes)
+                named[c] = named.get(c, 0) + 1
+    ranked = sorted(votes, key=lambda c: -votes[c])
+    return [c for c in ranked if named[c] >= 2 or votes[c] >= 1.0]
+
+
+def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[Mention]:
+    """Every factual event mention of one tokenised (unparsed) document."""
+    from veilleur.arguments import article_countries, reference_date
+
+    lin = linear_lexicon(res.lang)
+    rules = coding_rules(res.lang)
+    sents = list(doc.sents)
+    countries = article_countries(document, doc, res)
+    voted = name_countries(sents, res)
+    countries = countries[:2] + [c for c in voted[:3] if c not in countries[:2]] + [
+        c for c in countries[2:] if c not in voted[:3]]
+    main_country = (voted[0] if voted else None) or (countries[0] if countries else None)
+    sent_words = [lin.words(s) for s in sents]
+    actor_cache: dict[int, list[Placed]] = {}
+
+    def actors_of(n: int, country: str | None) -> list[Placed]:
+        if n not in actor_cache:
+            s = sents[n]
+            actor_cache[n] = place_matches(sent_words[n], res.actors.find(s.text, country=country), s.start_char)
+        return actor_cache[n]
+
+    doc_blamed: Actor | None = None
+    for n, words in enumerate(sent_words):
+        if find_phrases(words, lin.attribution, lin):
+            doc_blamed = doc_blamed or blamed(words, actors_of(n, main_country), lin)
+    doc_tolls = [find_tolls(_without_tags(s.text, lin), res.lang) for s in sents]
+    any_killed = any(t.killed is not None for ts in doc_tolls for t in ts)
+    ref_date: DateValue | None | bool = False
+    mentions: list[Mention] = []
+    for n, sent in enumerate(sents):
+        words = sent_words[n]
+        hits = find_linear_triggers(words, lin)
+        if not hits:
+            continue
+        tolls = doc_tolls[n]
+        cands: list[_Cand] = []
+        for hit in hits:
+            reading = read_linear_modality(words, hit, lin)
+            if reading.modality is not Modality.FACTUAL:
+                continue
+            lo = clause_start(words, hit.start, lin, 30)
+            hi = _clause_end(words, hit.end, lin)
+            from veilleur.arguments.linear_roles import passive
+
+            coding, strength = _code(words, hit, lin, lo, hi, passive(words, hit, lin))
+            c = _Cand(hit, reading, coding, strength, lo, hi)
+            if _concrete(words, c, lin, bool(tolls)):
+                cands.append(c)
+        if not cands:
+            continue
+        note = _coded_as(sent, words, res, lin, countries)
+        named = [(words[p.start].start, words[p.end - 1].end) for p in actors_of(n, main_country)
+                 if not p.match.generic]
+        # a group or an ethnic name ("Katiba Macina", "Dogon villagers") is not a place
+        places = [p for p in find_places(sent, res.gazetteer, res.lang, countries)
+                  if not any(a < p.end and p.start < b for a, b in named)]
+        killed = note.fatalities if note.fatalities is not None else _note_fatalities(tolls)
+        deaths = bool(killed)
+        best = min(cands, key=lambda c: (_rank(c, rules, deaths), c.hit.start))
+        coding = _combined({c.coding.sub_event_type for c in cands}, best.coding, rules)
+        chosen = _choose_place(places, words, best)
+        if chosen is None:
+            chosen = next((p for c in cands if (p := _choose_place(places, words, c))), None)
+        place = note.place or (chosen.place if chosen else None)
+        place_text = note.place.name if note.place else (chosen.text if chosen else None)
+        country = (place.country if place and place.country else None) or main_country
+        actors = actors_of(n, country)
+        roles = linear_roles(words, best.hit, actors, lin)
+        if roles.agent is None:
+            for c in cands:
+                other = linear_roles(words, c.hit, actors, lin)
+                if other.agent is not None:
+                    roles.agent = other.agent
+                    roles.target = roles.target or other.target
+                    break
+        actor1 = roles.agent.match.actor if roles.agent else None
+        actor2 = roles.target.match.actor if roles.target else None
+        assoc1 = list(roles.agent.match.associated) if roles.agent else []
+        if actor1 is None and doc_blamed is not None and coding.event_type in _VIOLENT + ("Strategic developments",):
+            actor1 = doc_blamed
+        if rules.crowd_coding and crowd(actor1, res.actors) and coding.sub_event_type in rules.crowd_violent:
+            coding = rules.crowd_coding
+        actor1, actor2, assoc1 = _defaults(coding, actor1, actor2, assoc1, res, country)
+        if killed is None and not any_killed:
+            killed = 0  # ACLED codes 0 when a report gives no fatalities
+        elif killed is None:
+            killed = _note_fatalities([t for ts in doc_tolls[n + 1:] for t in ts]) if n + 1 < len(sents) else 0
+        date = _date(sent, res, document.published, words, best)
+        if date is None:
+            if ref_date is False:
+                ref_date = reference_date(doc, res, document.published)
+            date = ref_date or None
+        trig = doc[words[best.hit.start].start:words[best.hit.end - 1].end]
+        sent_span = Span(sent.start_char, sent.end_char, sent.text)
+        claim = best.reading.claim
+        mentions.append(Mention(
+            document_id=document.id,
+            trigger=Span(trig.start_char, trig.end_char, trig.text),
+            sentence=sent_span,
+            event_type=coding.event_type,
+            sub_event_type=coding.sub_event_type,
+            modality=Modality.FACTUAL,
+            actor1=actor1, actor2=actor2, assoc_actor_1=assoc1, assoc_actor_2=[],
+            place_text=place_text,
+            place=place,
+            date=date or DateValue(),
+            fatalities=killed,
+            claim=claim,
+            reporting_source=None,
+            evidence=[sent_span],
+            score=max(c.strength for c in cands) / 3,
+            notes=list(best.reading.why),
+        ))
+    return mentions
+
+
+def _without_tags(text: str, lin: LinearLexicon) -> str:
+    """The text with a note's "[size=...]" tag blanked (a crowd size is not a toll)."""
+    if not lin.size_tag:
+        return text
+    k = text.find(lin.size_tag)
+    while k >= 0:
+        end = text.find("]", k)
+        end = len(text) if end < 0 else end + 1
+        text = text[:k] + " " * (end - k) + text[end:]
+        k = text.find(lin.size_tag, end)
+    return text
+
+
+def _defaults(coding: Coding, actor1: Actor | None, actor2: Actor | None, assoc1: list[Actor],
+              res: Resources, country: str | None) -> tuple[Actor | None, Actor | None, list[Actor]]:
+    actors = res.actors
+    if coding.event_type == "Protests":
+        if actor1 is None or actor1.kind != "protesters":
+            if actor1 is not None and actor1.kind == "civilians" and actor1 not in assoc1:
+                assoc1 = [*assoc1, replace(actor1, name=actor1.name)]
+            actor1 = actors.protesters(country)
+    elif coding.event_type == "Riots":
+        if actor1 is None or actor1.kind not in ("rioters",):
+            if actor1 is not None and actor1 not in assoc1:
+                assoc1 = [*assoc1, actor1]
+            actor1 = actors.rioters(country)
+    elif actor1 is None and coding.event_type in _VIOLENT:
+        actor1 = actors.unidentified(country)
+    if actor2 is None and coding.event_type == "Violence against civilians":
+        actor2 = actors.civilians(country)
+    if actor1 is not None and actor2 is not None and actor1.name == actor2.name and coding.event_type != "Battles":
+        actor2 = None
+    return actor1, actor2, assoc1
+
+
+__all__ = ["build_linear_mentions", "coding_rules"]
+_ = Claim

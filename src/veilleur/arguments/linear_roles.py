@@ -1,0 +1,142 @@
+"""Who did it, and to whom, without a parser: actor roles from word order and voice.
+
+Active verb: the agent is the first actor of the trigger's clause that stands as a subject (not inside a
+phrase of its own: "of X", "against X"); the target is the first actor after it. Passive ("were killed by
+X"): the actor before is the target, the one after "by" the agent. Noun trigger: "X attack", "attack by X",
+"attack on Y", or the subject of its light verb ("X conducted airstrikes against Y"). Failing that, an
+actor the note blames ("the device was likely planted by X").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from veilleur.detect.linear import LinearHit, LinearLexicon, Word, find_phrases
+from veilleur.model import Actor
+from veilleur.resolve.actors import ActorDictionary, ActorMatch
+
+_FILLERS = frozenset({"the", "a", "an", "suspected", "presumed", "alleged", "unknown", "unidentified", "some",
+                      "several", "armed", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                      "reportedly", "presumably", "likely", "probably", "possibly", "dozens", "hundreds", "of"})
+
+
+@dataclass(frozen=True)
+class Placed:
+    """An actor match with the word indices it covers in its sentence."""
+
+    start: int
+    end: int
+    match: ActorMatch
+
+
+def place_matches(words: Sequence[Word], matches: Sequence[ActorMatch], base: int) -> list[Placed]:
+    """Word indices of each match (``base``: the sentence's character offset the matches count from)."""
+    out = []
+    for m in matches:
+        s = e = None
+        for k, w in enumerate(words):
+            ws, we = w.char - base, w.char - base + len(w.text)
+            if s is None and we > m.start:
+                s = k
+            if ws < m.end:
+                e = k + 1
+        if s is not None and e is not None and e > s:
+            out.append(Placed(s, e, m))
+    return out
+
+
+def passive(words: Sequence[Word], hit: LinearHit, lin: LinearLexicon) -> bool:
+    """"were killed", "was reportedly struck", "got kidnapped": an auxiliary before a verb-form trigger."""
+    if not hit.is_verb or not lin.morph.is_verb_form(words[hit.start].text) or \
+            words[hit.start].text.lower().endswith("ing"):
+        return False
+    k = hit.start - 1
+    while k >= 0 and k >= hit.start - 4 and words[k].text.lower() in lin.between:
+        k -= 1
+    return k >= 0 and (words[k].text.lower() in lin.passive or bool(words[k].keys & {"be", "get"}))
+
+
+def _is_subject(words: Sequence[Word], p: Placed, lin: LinearLexicon) -> bool:
+    k = p.start - 1
+    while k >= 0 and words[k].text.lower() in _FILLERS and words[k].text.lower() != "of":
+        k -= 1
+    return k < 0 or not (words[k].text.lower() in lin.not_subject or words[k].keys & lin.not_subject)
+
+
+def _break_before(words: Sequence[Word], i: int, lin: LinearLexicon) -> int:
+    for k in range(i - 1, -1, -1):
+        if words[k].text.lower() in lin.subject_breaks:
+            return k + 1
+    return 0
+
+
+def _break_after(words: Sequence[Word], i: int, lin: LinearLexicon) -> int:
+    for k in range(i, len(words)):
+        if words[k].text.lower() in lin.subject_breaks or words[k].text in (",",) and k > i + 6:
+            return k
+    return len(words)
+
+
+def _after(words: Sequence[Word], actors: Sequence[Placed], i: int, phrases: Sequence[tuple[str, ...]],
+           lin: LinearLexicon, reach: int = 6) -> Placed | None:
+    """The first actor within ``reach`` words after a phrase that starts at or after word ``i``."""
+    for s, e in find_phrases(words, phrases, lin, i, min(len(words), i + reach)):
+        for p in actors:
+            if e <= p.start <= e + 4:
+                return p
+    return None
+
+
+@dataclass
+class LinearRoles:
+    agent: Placed | None = None
+    target: Placed | None = None
+
+
+def linear_roles(words: Sequence[Word], hit: LinearHit, actors: Sequence[Placed], lin: LinearLexicon) -> LinearRoles:
+    i, e = hit.start, hit.end
+    lo, hi = _break_before(words, i, lin), _break_after(words, e, lin)
+    left = [p for p in actors if lo <= p.start and p.end <= i]
+    right = [p for p in actors if e <= p.start < hi]
+    roles = LinearRoles()
+    by = _after(words, actors, e, lin.agent, lin, reach=5)
+    if passive(words, hit, lin):
+        roles.agent = by
+        roles.target = left[-1] if left else None
+    elif hit.is_verb:
+        subjects = [p for p in left if _is_subject(words, p, lin)]
+        roles.agent = subjects[0] if subjects else None
+        roles.target = next((p for p in right if p is not by), None)
+    else:
+        compound = [p for p in left if p.end == i or (p.end == i - 1 and words[i - 1].text in ("'s", "’s"))]
+        if compound:
+            roles.agent = compound[-1]
+        elif by is not None:
+            roles.agent = by
+        else:
+            subjects = [p for p in left if _is_subject(words, p, lin)]
+            roles.agent = subjects[0] if subjects else None
+        roles.target = _after(words, actors, e, lin.target, lin) or next(
+            (p for p in right if p is not roles.agent), None)
+    if hit.frame.reverse_roles and words[i].keys & hit.frame.reverse_roles:
+        roles.agent, roles.target = roles.target, roles.agent
+    if roles.agent is not None and roles.target is roles.agent:
+        roles.target = None
+    return roles
+
+
+def blamed(words: Sequence[Word], actors: Sequence[Placed], lin: LinearLexicon) -> Actor | None:
+    """The actor a sentence lays an incident at ("planted by X", "blamed on X", "claimed by X")."""
+    for s, e in find_phrases(words, lin.attribution, lin):
+        for p in actors:
+            if e <= p.start <= e + 3 and not p.match.actor.name.startswith(("Civilians", "Protesters")):
+                return p.match.actor
+    return None
+
+
+def crowd(actor: Actor | None, dictionary: ActorDictionary) -> bool:
+    return actor is not None and actor.kind in ("rioters", "protesters")
+
+
+__all__ = ["LinearRoles", "Placed", "blamed", "crowd", "linear_roles", "passive", "place_matches"]

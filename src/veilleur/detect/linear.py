@@ -1,0 +1,343 @@
+"""Triggers for a language read without a parser: words in any inflection, matched left to right.
+
+A language whose ``lang/<code>/nlp.toml`` names no statistical model (English) has tokens and sentences but
+no lemmas, parts of speech or dependency tree. This module gives it what the detect stage needs from the
+same data files as the parsed route (``triggers.toml``, ``modality.toml``, ``reporting.toml``) plus two of
+its own: ``morphology.toml`` (inflection, so that "kidnapped" finds "kidnap") and ``linear.toml`` (clause
+boundaries, voice, role and background words). Everything is read once per language and cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from spacy.tokens import Span as SpacySpan
+
+from veilleur import lang
+from veilleur.detect.lexicon import Frame, Lexicon, load_lexicon
+from veilleur.detect.triggers import TriggerHit
+from veilleur.errors import LanguageDataError
+
+Phrase = tuple[str, ...]
+
+
+def _phrase(text: str) -> Phrase:
+    return tuple(w for w in text.lower().replace("\u2019", "'").split() if w)
+
+
+def _phrases(values: Iterable[str]) -> tuple[Phrase, ...]:
+    return tuple(p for p in (_phrase(v) for v in values) if p)
+
+
+def _strings(where: str, table: dict[str, Any], key: str) -> list[str]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise LanguageDataError(f"{where}: '{key}' must be a list of strings")
+    return value
+
+
+@dataclass(frozen=True)
+class Morphology:
+    """Candidate base forms of a word: itself, its irregular base, and what each suffix rule gives."""
+
+    suffixes: tuple[tuple[str, str, bool], ...]
+    irregular: dict[str, str]
+    verb_suffixes: tuple[str, ...]
+
+    def bases(self, word: str) -> list[str]:
+        w = word.lower().replace("\u2019", "'")
+        out = [w]
+        if w in self.irregular:
+            out.append(self.irregular[w])
+        for strip, add, double in self.suffixes:
+            if len(w) > len(strip) + 2 and w.endswith(strip):
+                stem = w[: -len(strip)]
+                if double:
+                    if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "aeiou":
+                        out.append(stem[:-1] + add)
+                else:
+                    out.append(stem + add)
+        return out
+
+    def is_verb_form(self, word: str) -> bool:
+        w = word.lower()
+        if w in self.irregular and self.irregular[w] != w and not w.endswith("s"):
+            return True
+        return any(w.endswith(s) and len(w) > len(s) + 2 for s in self.verb_suffixes)
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a sentence: hyphen-joined tokens ("sit-in", "counter-attack") are one word."""
+
+    text: str
+    start: int  # token indices in the Doc
+    end: int
+    char: int  # character offset in the Doc
+    keys: frozenset[str]
+
+
+@dataclass(frozen=True)
+class LinearLexicon:
+    """The shared Lexicon plus what a parser-free reader needs."""
+
+    lex: Lexicon
+    morph: Morphology
+    vocab: frozenset[str]
+    strength: dict[str, int]
+    skip: frozenset[str]
+    max_skip: int
+    passive: frozenset[str]
+    between: frozenset[str]
+    agent: tuple[Phrase, ...]
+    target: tuple[Phrase, ...]
+    attribution: tuple[Phrase, ...]
+    not_subject: frozenset[str]
+    subject_breaks: frozenset[str]
+    background: tuple[Phrase, ...]
+    background_distance: int
+    coded_as: tuple[Phrase, ...]
+    coded_end: frozenset[str]
+    size_tag: str
+    future: tuple[Phrase, ...]
+    plural_cues: tuple[Phrase, ...]
+    window: int
+    negation_window: int
+    boundaries: frozenset[str]
+    phrases: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)  # multi-word cues of the Lexicon
+    _cache: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def keys(self, word: str) -> frozenset[str]:
+        """The data words this word of the text can stand for."""
+        hit = self._cache.get(word)
+        if hit is None:
+            bases = self.morph.bases(word)
+            hit = frozenset([bases[0], *(b for b in bases[1:] if b in self.vocab)])
+            if len(self._cache) < 200_000:
+                self._cache[word] = hit
+        return hit
+
+    def words(self, sent: SpacySpan) -> list[Word]:
+        out: list[Word] = []
+        doc = sent.doc
+        i = sent.start
+        while i < sent.end:
+            j = i + 1
+            # "sit-in", "gang-rape": tokens joined by a hyphen with no space
+            while (j + 1 < sent.end and doc[j].text == "-" and not doc[j - 1].whitespace_
+                   and not doc[j].whitespace_ and doc[j + 1].text[:1].isalnum()):
+                j += 2
+            text = doc[i:j].text
+            out.append(Word(text, i, j, doc[i].idx, self.keys(text)))
+            i = j
+        return out
+
+
+def _vocabulary(*tables: Any) -> set[str]:
+    words: set[str] = set()
+
+    def walk(v: Any) -> None:
+        if isinstance(v, str):
+            words.update(_phrase(v))
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+
+    for t in tables:
+        walk(t)
+    return words
+
+
+@cache
+def linear_lexicon(code: str) -> LinearLexicon:
+    data = lang.load(code)
+    lex = load_lexicon(code)
+    morph_t, lin = data.section("morphology"), data.section("linear")
+    trig, mod, rep = data.section("triggers"), data.section("modality"), data.section("reporting")
+    mw, lw = f"lang/{code}/morphology.toml", f"lang/{code}/linear.toml"
+    suffixes = []
+    for rule in morph_t.get("suffixes", []):
+        if not isinstance(rule, dict) or not isinstance(rule.get("strip"), str):
+            raise LanguageDataError(f"{mw}: every suffix rule needs a 'strip' string")
+        suffixes.append((rule["strip"], str(rule.get("add", "")), bool(rule.get("double", False))))
+    irregular = morph_t.get("irregular", {})
+    if not isinstance(irregular, dict):
+        raise LanguageDataError(f"{mw}: [irregular] must map forms to base forms")
+    morph = Morphology(tuple(suffixes), {str(k).lower(): str(v).lower() for k, v in irregular.items()},
+                       tuple(_strings(mw, morph_t, "verb_suffixes")))
+    vocab = _vocabulary(trig, mod, rep, lin)
+    strength = {name: int(t.get("strength", 0)) for name, t in trig.get("frames", {}).items()}
+    m, v, r, b, n = (lin.get(k, {}) for k in ("matching", "voice", "roles", "background", "notes"))
+    win = mod.get("window", {})
+    return LinearLexicon(
+        lex=lex, morph=morph, vocab=frozenset(vocab), strength=strength,
+        skip=frozenset(_strings(lw, m, "skip")), max_skip=int(m.get("max_skip", 2)),
+        passive=frozenset(_strings(lw, v, "passive")), between=frozenset(_strings(lw, v, "between")),
+        agent=_phrases(_strings(lw, r, "agent")), target=_phrases(_strings(lw, r, "target")),
+        attribution=_phrases(_strings(lw, r, "attribution")),
+        not_subject=frozenset(_strings(lw, r, "not_subject")),
+        subject_breaks=frozenset(_strings(lw, r, "subject_breaks")),
+        background=_phrases(_strings(lw, b, "links")), background_distance=int(b.get("max_distance", 5)),
+        coded_as=_phrases(_strings(lw, n, "coded_as")), coded_end=frozenset(_strings(lw, n, "coded_end")),
+        size_tag=str(n.get("size_tag", "")),
+        future=_phrases(_strings(f"lang/{code}/modality.toml", mod, "future")),
+        plural_cues=_phrases(_strings(f"lang/{code}/modality.toml [window]", win, "plural_cues")),
+        window=int(win.get("before", 8)), negation_window=int(win.get("negation_before", 4)),
+        boundaries=frozenset(_strings(f"lang/{code}/modality.toml [window]", win, "boundaries")),
+        phrases={k: _phrases(_strings(f"lang/{code}/modality.toml", mod, k)) for k in
+                 ("threat", "hypothetical", "condition_marks", "negation", "success", "generic", "commemoration")}
+        | {k: _phrases(_strings(f"lang/{code}/reporting.toml", rep, k)) for k in
+           ("reported", "claimed", "denied", "hedged", "source_prepositions", "attribution")},
+    )
+
+
+# ------------------------------------------------------------------------------------------------ matching
+
+
+def match_at(words: Sequence[Word], i: int, phrase: Phrase, lin: LinearLexicon) -> int | None:
+    """The end word index when ``phrase`` matches from word ``i`` (any inflection; up to ``max_skip`` filler
+    words between its words), else None."""
+    j, skipped = i, 0
+    gap = False
+    for n, want in enumerate(phrase):
+        if want == "*":  # "set * ablaze": up to four words of any kind
+            gap = True
+            continue
+        if gap:
+            gap = False
+            k = next((k for k in range(j, min(len(words), j + 5)) if want in words[k].keys), None)
+            if k is None or any(w.text in (",", ";", ".") for w in words[j:k]):
+                return None
+            j = k + 1
+            continue
+        while n > 0 and j < len(words) and want not in words[j].keys and skipped < lin.max_skip and (
+                words[j].keys & lin.skip):
+            j, skipped = j + 1, skipped + 1
+        if j >= len(words) or want not in words[j].keys:
+            return None
+        j += 1
+    return j
+
+
+def find_phrases(words: Sequence[Word], phrases: Sequence[Phrase], lin: LinearLexicon,
+                 lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """Non-overlapping (start, end) word ranges in words[lo:hi] where a phrase matches, longest first."""
+    hi = len(words) if hi is None else hi
+    out: list[tuple[int, int]] = []
+    i = lo
+    while i < hi:
+        best = None
+        for ph in phrases:
+            if ph[0] in words[i].keys:
+                end = match_at(words[:hi], i, ph, lin) if len(ph) > 1 else i + 1
+                if end is not None and (best is None or end > best):
+                    best = end
+        if best is not None:
+            out.append((i, best))
+            i = best
+        else:
+            i += 1
+    return out
+
+
+@dataclass(frozen=True)
+class LinearHit:
+    """A trigger found without a parser: its words (indices into the sentence's word list) and frame."""
+
+    frame: Frame
+    start: int
+    end: int
+    is_verb: bool
+
+    def as_trigger(self, words: Sequence[Word]) -> TriggerHit:
+        return TriggerHit(self.frame, words[self.start].start, words[self.end - 1].end, words[self.start].start,
+                          self.is_verb)
+
+
+_DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those", "its", "their", "his", "her", "our",
+                          "another", "any", "no", "each", "every", "one", "two", "three", "four", "five", "six",
+                          "several", "new", "fresh", "further", "first", "second", "latest", "recent", "deadly",
+                          "major", "large", "small", "violent", "armed", "heavy", "suspected", "alleged"})
+
+
+@cache
+def _frame_phrases(code: str) -> tuple[tuple[Frame, Phrase, bool], ...]:
+    lex = load_lexicon(code)
+    out = []
+    for frame in lex.frames:
+        for phrases, verb in ((frame.verbs, True), (frame.nouns, False)):
+            for ph in phrases:
+                words = tuple(w for part in ph for w in _phrase(part))
+                if words:
+                    out.append((frame, words, verb))
+    return tuple(out)
+
+
+def find_linear_triggers(words: Sequence[Word], lin: LinearLexicon) -> list[LinearHit]:
+    index: dict[str, list[tuple[Frame, Phrase, bool]]] = _first_word_index(lin.lex.code)
+    cands: list[tuple[int, int, int, int, Frame, bool, bool]] = []  # (-len, start, order, end, frame, verb, both)
+    for i, w in enumerate(words):
+        seen: dict[tuple[str, int], tuple[int, set[bool], int]] = {}
+        for key in w.keys:
+            for order, (frame, ph, verb) in enumerate(index.get(key, ())):
+                end = match_at(words, i, ph, lin) if len(ph) > 1 else i + 1
+                if end is None:
+                    continue
+                k = (frame.name, end)
+                prev = seen.get(k)
+                if prev is None:
+                    seen[k] = (end, {verb}, order)
+                else:
+                    prev[1].add(verb)
+        for (_name, end), (_e, kinds, order) in seen.items():
+            frame = next(f for f in lin.lex.frames if f.name == _name)
+            cands.append((-(end - i), i, order, end, frame, _is_verb(words, i, end, kinds, lin), len(kinds) > 1))
+    cands.sort(key=lambda c: (c[0], c[1], _frame_rank(lin.lex, c[4])))
+    taken: set[int] = set()
+    hits: list[LinearHit] = []
+    for _neg, i, _order, end, frame, verb, _both in cands:
+        if any(k in taken for k in range(i, end)):
+            continue
+        taken.update(range(i, end))
+        hits.append(LinearHit(frame, i, end, verb))
+    hits.sort(key=lambda h: h.start)
+    return hits
+
+
+def _frame_rank(lex: Lexicon, frame: Frame) -> int:
+    return next(n for n, f in enumerate(lex.frames) if f is frame)
+
+
+@cache
+def _first_word_index(code: str) -> dict[str, list[tuple[Frame, Phrase, bool]]]:
+    index: dict[str, list[tuple[Frame, Phrase, bool]]] = {}
+    for frame, ph, verb in _frame_phrases(code):
+        index.setdefault(ph[0], []).append((frame, ph, verb))
+    return index
+
+
+def _is_verb(words: Sequence[Word], i: int, end: int, kinds: set[bool], lin: LinearLexicon) -> bool:
+    """Is the trigger a verb? A verb-only or noun-only phrase says so; a word that is both ("attack",
+    "raid") is a verb when inflected as one ("attacked", "raiding" not after a determiner) or after a
+    subject-like word, and a noun after a determiner."""
+    if kinds == {True}:
+        return True
+    if kinds == {False}:
+        return False
+    prev = words[i - 1].text.lower() if i > 0 else ""
+    if prev in _DETERMINERS or prev.endswith("'s") or prev in lin.lex.anaphoric:
+        return False
+    text = words[i].text
+    if lin.morph.is_verb_form(text):
+        return True
+    return not text.lower().endswith("s") and prev in ("to", "will", "would", "could", "did", "not", "n't")
+
+
+__all__ = ["LinearHit", "LinearLexicon", "Morphology", "Word", "find_linear_triggers", "find_phrases",
+           "linear_lexicon", "match_at"]
