@@ -476,6 +476,9 @@ def test_bad_facility_rows_name_file_and_line(tmp_path: Path) -> None:
         parse_facilities("key,name\na,A\n", "u.csv")
     with pytest.raises(GazetteerError, match="cannot read"):
         Gazetteer.load(Settings(cache_dir=tmp_path, user_facilities=(tmp_path / "missing.csv",)))
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(GazetteerError, match="cannot write the gazetteer index"):
+        Gazetteer.load(Settings(cache_dir=tmp_path / "file" / "cache"))
 
 
 def test_cache_reuse_and_pickling(gaz: Gazetteer) -> None:

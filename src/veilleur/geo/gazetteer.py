@@ -29,7 +29,7 @@ from veilleur.geo.normalize import key_exact, keys
 from veilleur.geo.phrases import PlacePhrase, parse_place_phrase
 from veilleur.geo.rank import FACILITY_HINTS, Context, compatibility, plausible, rank
 from veilleur.geo.spherical import haversine_km
-from veilleur.geo.tables import bundled_facilities, data_hash, user_facilities
+from veilleur.geo.tables import Facility, bundled_facilities, data_hash, user_facilities
 from veilleur.geo.words import KINDS, PlaceWords, languages_with_place_words, word_key
 from veilleur.model import Place
 from veilleur.settings import Settings
@@ -126,13 +126,13 @@ class Gazetteer:
         digest = data_hash(settings.user_facilities, _salt(languages))
         path = Path(settings.cache_dir) / f"gazetteer-{digest[:20]}.sqlite"
         if not path.exists():
-            build_index(path, countries, facilities, {"hash": digest})
+            _build(path, countries, facilities, digest)
             _prune(path)
         try:
             gaz = cls._open(path, countries, languages)
         except sqlite3.DatabaseError:  # a damaged file: rebuild once
             path.unlink(missing_ok=True)
-            build_index(path, countries, facilities, {"hash": digest})
+            _build(path, countries, facilities, digest)
             gaz = cls._open(path, countries, languages)
         if gaz.meta.get("hash") != digest:
             raise GazetteerError(
@@ -546,6 +546,15 @@ def _connect(path: Path) -> sqlite3.Connection:
     con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
     con.execute("PRAGMA cache_size = -32000")
     return con
+
+
+def _build(path: Path, countries: Countries, facilities: Sequence[Facility], digest: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # fail before the build, not after it
+        build_index(path, countries, facilities, {"hash": digest})
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise GazetteerError(f"cannot write the gazetteer index: {reason}", where=str(path)) from exc
 
 
 def _reopen(path: Path, languages: tuple[str, ...]) -> Gazetteer:

@@ -21,7 +21,7 @@ import sqlite3
 import tempfile
 import time
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -354,10 +354,10 @@ class IndexBuilder:
             self.stats["countries"] += 1
 
     # -- writing -------------------------------------------------------------------------------------------
-    def name_rows(self) -> list[tuple[str, int, int]]:
-        keys = _KeyCache()
-        rows: dict[tuple[str, int], int] = {}
+    def name_rows(self) -> Iterator[tuple[str, int, int]]:
+        """(key, tier, entry) rows, one per distinct key of each entry (its strongest tier)."""
         for eid, e in enumerate(self.entries, start=1):
+            rows: dict[str, int] = {}
             for i, (n, weak) in enumerate(e.names):
                 k_exact, k_bare, k_skel = keys(n)
                 tiers = (
@@ -368,10 +368,11 @@ class IndexBuilder:
                 for k, tier in tiers:
                     if not k or tier < 0:
                         continue
-                    old = rows.get((k, eid))
+                    old = rows.get(k)
                     if old is None or _better(tier, old):
-                        rows[(k, eid)] = tier
-        return sorted((k, tier, eid) for (k, eid), tier in rows.items())
+                        rows[k] = tier
+            for k, tier in rows.items():
+                yield k, tier, eid
 
     def write(self, path: Path, meta: dict[str, str]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -383,6 +384,7 @@ class IndexBuilder:
             try:
                 con.executescript("""
                     PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 8192;
+                    PRAGMA temp_store = FILE; PRAGMA cache_size = -65536;
                     CREATE TABLE entries (id INTEGER PRIMARY KEY, name TEXT NOT NULL, lat REAL NOT NULL,
                         lon REAL NOT NULL, cc TEXT NOT NULL, a1code TEXT, admin1 TEXT, admin2 TEXT,
                         kind TEXT NOT NULL, feature TEXT, pop INTEGER NOT NULL, source TEXT NOT NULL,
@@ -412,7 +414,12 @@ class IndexBuilder:
                         for i, e in enumerate(self.entries, start=1)
                     ),
                 )
-                con.executemany("INSERT INTO names VALUES (?,?,?)", self.name_rows())
+                # rows arrive in entry order: stage them, then let SQLite sort them into the key b-tree
+                # (bounded memory, instead of sorting a million tuples in Python)
+                con.execute("CREATE TEMP TABLE staged (key TEXT, tier INTEGER, entry INTEGER)")
+                con.executemany("INSERT INTO staged VALUES (?,?,?)", self.name_rows())
+                con.execute("INSERT INTO names SELECT key, tier, entry FROM staged ORDER BY key, tier, entry")
+                con.execute("DROP TABLE staged")
                 con.execute("CREATE INDEX entries_source ON entries(source)")
                 con.executemany("INSERT INTO meta VALUES (?,?)", sorted(meta.items()))
                 con.commit()
