@@ -382,6 +382,21 @@ def test_resolve_phrases(gaz: Gazetteer) -> None:
     assert p is not None and p.source == "facility:victory_base"
 
 
+def test_two_place_phrases(gaz: Gazetteer) -> None:
+    p = parse_place_phrase("sur la route entre Gao et Ansongo", lang="fr")
+    assert p is not None and (p.name, p.near, p.context) == ("Gao", True, ("Ansongo",))
+    p = parse_place_phrase("between Parou and Songobia", lang="en")
+    assert p is not None and (p.name, p.near, p.context) == ("Parou", True, ("Songobia",))
+    p = parse_place_phrase("sur l'axe Douentza-Hombori", lang="fr")
+    assert p is not None and (p.name, p.context) == ("Douentza", ("Hombori",))
+    got = gaz.resolve_phrase("sur l'axe Douentza-Hombori", lang="fr", countries=["ML"])
+    assert near(got, 15.0, -2.95, 10) and got is not None and got.geo_precision == 2
+    got = gaz.resolve_phrase("sur l'axe Kaga-Bandoro", lang="fr", countries=["CF"])  # one town, not two
+    assert near(got, 6.99, 19.19, 10)
+    got = gaz.resolve_phrase("dans l'est de la RDC", lang="fr")
+    assert got is not None and got.country == "CD" and got.geo_precision == 3
+
+
 def test_part_of_areas() -> None:
     area = Place(name="Baghdad", latitude=33.34, longitude=44.4, geo_precision=3, feature="ADM1")
     south = part_of(area, 180.0)

@@ -263,6 +263,10 @@ class Gazetteer:
         name = " ".join(name.split())
         if not name:
             return None
+        if _is_acronym(name.replace(".", "")) and (iso := self.countries.lookup(name)) is not None:
+            country = self.entry(f"country:{iso}")  # "RDC", "RCA", "USA": acronyms are not in the name index
+            if country is not None:
+                return self.place(country)
         bare = _drop_elision(name)
         if bare != name and bare[:1].isupper():  # "l'Irak": the elided article is not part of the name
             found = self.resolve(bare, countries=countries, kind=kind, near=near)
@@ -373,7 +377,12 @@ class Gazetteer:
                 anchor = anchor or (ent.latitude, ent.longitude)
                 if ent.country not in ctx_countries:
                     ctx_countries.insert(0, ent.country)
-        place: Place | None
+        place: Place | None = None
+        if phrase.near and phrase.context and f"{phrase.name}-{phrase.context[0]}" in phrase.text:
+            # "l'axe Douentza-Hombori" is two towns, but "Kaga-Bandoro" is one
+            joined = self.resolve(f"{phrase.name}-{phrase.context[0]}", countries=countries, near=near)
+            if joined is not None:
+                return replace(joined, geo_precision=max(joined.geo_precision, 2))
         if phrase.admin_level is not None or phrase.kind in ("admin1", "admin2", "admin3"):
             place = self.admin_area(phrase.name, countries=ctx_countries, level=phrase.admin_level)
         else:

@@ -161,6 +161,9 @@ def _skip_qualifiers(s: str, g: _Grammar) -> str:
     return s
 
 
+_BETWEEN = re.compile(r"^(?:entre|between)\s+(.+?)\s+(?:et|and|&)\s+(.+)$", re.IGNORECASE)
+_AXIS = re.compile(r"^(?:sur\s+|on\s+)?(?:l'|the\s+)?(?:axe|axis)\s+")
+_PAIR = re.compile(r"^([A-ZÀ-Ý][\w']*(?:\s+[A-ZÀ-Ý][\w']*)*)\s*[-–—/]\s*([A-ZÀ-Ý].*)$")
 _PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
 _QUOTES = '«»"“”„'
 
@@ -181,9 +184,15 @@ def parse_place_phrase(text: str, lang: str = "fr") -> PlacePhrase | None:
     admin_level: int | None = None
     kind: str | None = None
     near = False
+    axis = False
     for _ in range(12):
         low = _fold1(s)
-        if mt := g.near.match(low):
+        if (mb := _BETWEEN.match(s)) is not None:
+            # "entre Gao et Ansongo", "between Parou and Songobia": the first place, near; the second: context
+            s, context, near = mb.group(1).strip(), [mb.group(2).strip(), *context], True
+        elif mt := _AXIS.match(low):
+            axis, s = True, s[mt.end() :].lstrip()
+        elif mt := g.near.match(low):
             near, s = True, s[mt.end() :].lstrip()
         elif mt := g.distance.match(low):
             km_value = _number(s[mt.start("num") : mt.end("num")], w, g)
@@ -222,6 +231,9 @@ def parse_place_phrase(text: str, lang: str = "fr") -> PlacePhrase | None:
     if "," in s:
         head, *rest = [x.strip() for x in s.split(",")]
         s, context = head, [*[r for r in rest if r], *context]
+    # "axe Douentza-Hombori": ACLED codes the first place at precision 2; the second narrows the search
+    if axis and (ma := _PAIR.match(s)) is not None:
+        s, context, near = ma.group(1).strip(), [ma.group(2).strip(), *context], True
     mt = g.suffix.search(_fold1(s))
     if mt and mt.start() > 0:
         lvl, knd = _unit_kind(s[mt.start("unit") : mt.end("unit")], w, g)
