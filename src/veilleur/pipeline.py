@@ -23,9 +23,9 @@ class Pipeline:
         self._gazetteer: object | None = None
 
     def supports(self, language: str | None) -> bool:
-        from veilleur.nlp import MODELS
+        from veilleur.nlp import supports
 
-        return language in MODELS
+        return supports(language)
 
     def resources(self, language: str):  # type: ignore[no-untyped-def]
         """The language's Resources, built on first use."""
@@ -84,6 +84,7 @@ class Pipeline:
             results: list[list[Event]] = [[] for _ in batch]
             for code, idx in by_lang.items():
                 nlp = load_pipeline(code)
-                for i, parsed in zip(idx, nlp.pipe((batch[i].text for i in idx), batch_size=len(idx)), strict=True):
+                parsed_docs = nlp.pipe((batch[i].text for i in idx), batch_size=len(idx))
+                for i, parsed in zip(idx, parsed_docs, strict=True):
                     results[i] = self.extract(batch[i], parsed)
             yield from zip(batch, results, strict=True)

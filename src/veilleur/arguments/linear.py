@@ -21,20 +21,32 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from veilleur import lang
-from veilleur.arguments.linear_roles import Placed, blamed, crowd, linear_roles, place_matches
+from veilleur.arguments.linear_roles import Placed, blamed, crowd, linear_roles, passive, place_matches
 from veilleur.arguments.places import PlaceMention, find_places
-from veilleur.detect.lexicon import Coding, EVENT_TYPES
-from veilleur.detect.linear import LinearHit, LinearLexicon, Word, find_linear_triggers, find_phrases, linear_lexicon
+from veilleur.detect.lexicon import EVENT_TYPES, Coding
+from veilleur.detect.linear import (
+    LinearHit,
+    LinearLexicon,
+    Word,
+    find_linear_triggers,
+    find_phrases,
+    linear_lexicon,
+)
 from veilleur.detect.linear_modality import clause_start, read_linear_modality
 from veilleur.detect.modality import Reading
 from veilleur.errors import LanguageDataError
-from veilleur.model import Actor, Claim, DateValue, Document, Mention, Modality, Place, Span
+from veilleur.geo.normalize import key_bare
+from veilleur.model import Actor, DateValue, Document, Mention, Modality, Place, Span
 from veilleur.resolve.numbers import find_tolls, parse_number
 
 if TYPE_CHECKING:
     from veilleur.arguments import Resources
 
-_VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians", "Riots")
+_BATTLES = "Battles"
+_VIOLENT = (_BATTLES, "Explosions/Remote violence", "Violence against civilians", "Riots")
+_BLAMEABLE = (*_VIOLENT, "Strategic developments")
+# actor kinds that may act abroad: they say nothing about where the text happens
+_NOT_AT_HOME = ("state", "external", "civilians", "protesters", "rioters")
 
 
 @dataclass(frozen=True)
@@ -45,7 +57,7 @@ class Combine:
 
 
 @dataclass(frozen=True)
-class Coding_rules:
+class CodingRules:
     order: dict[str, int]
     prevail: frozenset[str]
     combine: tuple[Combine, ...]
@@ -62,16 +74,29 @@ def _coding(where: str, t: dict[str, Any]) -> Coding:
 
 
 @cache
-def coding_rules(code: str) -> Coding_rules:
+def coding_rules(code: str) -> CodingRules:
     trig = lang.load(code).section("triggers")
     where = f"lang/{code}/triggers.toml"
     prec = trig.get("precedence", {})
     order = {name: n for n, name in enumerate(prec.get("order", []))}
     combine = tuple(Combine(frozenset(c.get("when", [])), frozenset(c.get("with", [])),
-                            _coding(f"{where} [[combine]] #{n}", c)) for n, c in enumerate(trig.get("combine", [])))
+                            _coding(f"{where} [[combine]] #{n}", c))
+                    for n, c in enumerate(trig.get("combine", [])))
     cr = trig.get("crowd", {})
-    return Coding_rules(order, frozenset(prec.get("prevail", [])), combine, frozenset(cr.get("kinds", [])),
+    return CodingRules(order, frozenset(prec.get("prevail", [])), combine, frozenset(cr.get("kinds", [])),
                         frozenset(cr.get("violent", [])), _coding(f"{where} [crowd]", cr) if cr else None)
+
+
+@cache
+def group_names(code: str) -> frozenset[str]:
+    """Ethnic and communal group names of the language's actor patterns ("Dogon", "Fulani"): as a word
+    before "village" or "community" they name people, not a place."""
+    groups = lang.load(code).files.get("actors", {}).get("groups", {})
+    names = {str(k).lower() for k in groups}
+    for table in groups.values():
+        if isinstance(table, dict):
+            names.update(str(w).lower() for w in table.get("words", []))
+    return frozenset(names)
 
 
 @dataclass
@@ -128,24 +153,22 @@ def _code(words: Sequence[Word], hit: LinearHit, lin: LinearLexicon, lo: int, hi
 def _concrete(words: Sequence[Word], c: _Cand, lin: LinearLexicon, tolls: bool) -> bool:
     """Weak triggers ("operation", "strike", "target") need a weapon, a target or a toll of their own."""
     frame, head = c.hit.frame, words[c.hit.start]
-    weak = head.keys & (frame.weak_verbs if c.hit.is_verb else frame.weak_nouns)
-    if c.hit.end - c.hit.start > 1 and len(" ".join(w.text for w in words[c.hit.start:c.hit.end]).split()) > 1:
-        phrase = " ".join(w.text.lower() for w in words[c.hit.start:c.hit.end])
-        weak = weak and phrase in (frame.weak_verbs | frame.weak_nouns)
+    weak_words = frame.weak_verbs if c.hit.is_verb else frame.weak_nouns
+    weak = bool(head.keys & weak_words) and c.hit.end - c.hit.start == 1
     own = [k for k in range(c.lo, c.hi) if not c.hit.start <= k < c.hit.end]
     has_weapon = bool(own) and _weapon(words, lin, c.lo, c.hi, c.hit.start) is not None and any(
         _weapon(words, lin, k, k + 1, k) for k in own)
     if frame.requires_weapon and not has_weapon:
         return False
-    if weak and any(words[k].keys & lin.lex.non_violent for k in range(max(c.lo, c.hit.start - 3), c.hit.end + 2)
-                    if k < len(words)):
+    near = range(max(c.lo, c.hit.start - 3), min(len(words), c.hit.end + 2))
+    if weak and any(words[k].keys & lin.lex.non_violent for k in near):
         return False
     if not weak:
         return True
     return has_weapon or any(_target(words, lin, k, k + 1) for k in own) or tolls
 
 
-def _rank(c: _Cand, rules: Coding_rules, deaths: bool) -> int:
+def _rank(c: _Cand, rules: CodingRules, deaths: bool) -> int:
     if c.hit.frame.name in rules.prevail:
         return -1
     if c.strength < 3 and not deaths:
@@ -153,7 +176,7 @@ def _rank(c: _Cand, rules: Coding_rules, deaths: bool) -> int:
     return rules.order.get(c.coding.sub_event_type, 98)
 
 
-def _combined(codings: set[str], best: Coding, rules: Coding_rules) -> Coding:
+def _combined(codings: set[str], best: Coding, rules: CodingRules) -> Coding:
     for cb in rules.combine:
         if best.sub_event_type in cb.when and codings & cb.with_:
             return cb.coding
@@ -201,7 +224,8 @@ def _choose_place(places: Sequence[PlaceMention], words: Sequence[Word], c: _Can
     return min(usable, key=key)
 
 
-def _date(sent: SpacySpan, res: Resources, published: Any, words: Sequence[Word], c: _Cand) -> DateValue | None:
+def _date(sent: SpacySpan, res: Resources, published: Any, words: Sequence[Word],
+          c: _Cand) -> DateValue | None:
     exprs = [e for e in res.dates.find(sent.text) if not e.future]
     if not exprs:
         return None
@@ -218,19 +242,41 @@ def _note_fatalities(tolls: Sequence[Any]) -> int | None:
 
 def name_countries(sents: Sequence[SpacySpan], res: Resources) -> list[str]:
     """Countries voted for by the place names of the text: each name the gazetteer knows gives one vote,
-    shared among the countries it may be in ("Parou" and "Songobia" are both only in Mali), so a report that
-    never names its country ("in the area of Didia") still has one. Most votes first; a country needs the
-    votes of two names, or of one name known nowhere else."""
+    shared among the countries it may be in, a country where the name is a town of some size or an admin
+    area weighing three times one where it is only a hamlet or a feature ("Parou" and "Songobia" are both
+    only in Mali; "Kidal" is a Malian regional capital and an Indonesian hamlet). So a report that never
+    names its country ("in the area of Didia") still has one. Most votes first; a country needs the votes of
+    two names, or most of one name's vote, and half the votes of the first. Named rebel groups and militias
+    vote for their home country."""
     votes: dict[str, float] = {}
     named: dict[str, int] = {}
+    seen: set[str] = set()
     for sent in sents:
-        for _s, _e, entries in res.gazetteer.find_names([t.text for t in sent]):
-            codes = {e.country for e in entries if e.country and e.kind != "country"}
-            for c in codes:
-                votes[c] = votes.get(c, 0.0) + 1.0 / len(codes)
+        tokens = [t.text for t in sent]
+        for s, e, entries in res.gazetteer.find_names(tokens):
+            name = key_bare(" ".join(tokens[s:e]))
+            if name in seen:
+                continue
+            seen.add(name)
+            weight: dict[str, int] = {}
+            for e in entries:
+                if e.country and e.kind != "country" and e.match <= 1:
+                    big = 3 if e.kind.startswith("admin") or e.population >= 1000 else 1
+                    weight[e.country] = max(weight.get(e.country, 0), big)
+            total = sum(weight.values())
+            for c, wgt in weight.items():
+                votes[c] = votes.get(c, 0.0) + wgt / total
                 named[c] = named.get(c, 0) + 1
+        # a rebel group or a militia named in the text fights at home ("Katiba Macina" says Mali)
+        for m in res.actors.find(sent.text):
+            home = m.actor.country
+            if home and not m.generic and m.actor.kind not in _NOT_AT_HOME and m.actor.name not in seen:
+                seen.add(m.actor.name)
+                votes[home] = votes.get(home, 0.0) + 1.0
+                named[home] = named.get(home, 0) + 1
     ranked = sorted(votes, key=lambda c: -votes[c])
-    return [c for c in ranked if named[c] >= 2 or votes[c] >= 1.0]
+    top = votes[ranked[0]] if ranked else 0.0
+    return [c for c in ranked if (named[c] >= 2 or votes[c] >= 0.7) and votes[c] >= top / 2]
 
 
 def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[Mention]:
@@ -251,8 +297,35 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
     def actors_of(n: int, country: str | None) -> list[Placed]:
         if n not in actor_cache:
             s = sents[n]
-            actor_cache[n] = place_matches(sent_words[n], res.actors.find(s.text, country=country), s.start_char)
+            found = res.actors.find(s.text, country=country)
+            actor_cache[n] = place_matches(sent_words[n], found, s.start_char)
         return actor_cache[n]
+
+    place_cache: dict[int, list[PlaceMention]] = {}
+
+    def places_of(n: int) -> list[PlaceMention]:
+        if n not in place_cache:
+            words = sent_words[n]
+            named = [(words[p.start].start, words[p.end - 1].end) for p in actors_of(n, main_country)
+                     if not p.match.generic]
+            # a group or an ethnic name ("Katiba Macina", "Dogon villagers") is not a place
+            place_cache[n] = [p for p in find_places(sents[n], res.gazetteer, res.lang, countries)
+                              if not any(a < p.end and p.start < b for a, b in named)
+                              and p.text.lower() not in group_names(res.lang)
+                              and not _abroad_respelled(p, countries)]
+        return place_cache[n]
+
+    def anchored(n: int, p: PlaceMention) -> PlaceMention:
+        """A village among namesakes: the one nearest the other places the text names."""
+        if p.place.population >= 1000 or p.place.geo_precision != 1 or (p.place.source or "").startswith("fac"):
+            return p
+        others = [q.place for k in range(len(sents)) for q in places_of(k)
+                  if q.place.name != p.place.name and q.fineness <= 2]
+        if not others:
+            return p
+        big = max(others, key=lambda q: (q.population, -q.geo_precision))
+        moved = res.gazetteer.resolve(p.text, countries=countries, near=(big.latitude, big.longitude))
+        return replace(p, place=moved) if moved is not None and moved.name == p.place.name else p
 
     doc_blamed: Actor | None = None
     for n, words in enumerate(sent_words):
@@ -260,7 +333,8 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
             doc_blamed = doc_blamed or blamed(words, actors_of(n, main_country), lin)
     doc_tolls = [find_tolls(_without_tags(s.text, lin), res.lang) for s in sents]
     any_killed = any(t.killed is not None for ts in doc_tolls for t in ts)
-    ref_date: DateValue | None | bool = False
+    ref_date: DateValue | None = None
+    ref_done = False
     mentions: list[Mention] = []
     for n, sent in enumerate(sents):
         words = sent_words[n]
@@ -275,8 +349,6 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
                 continue
             lo = clause_start(words, hit.start, lin, 30)
             hi = _clause_end(words, hit.end, lin)
-            from veilleur.arguments.linear_roles import passive
-
             coding, strength = _code(words, hit, lin, lo, hi, passive(words, hit, lin))
             c = _Cand(hit, reading, coding, strength, lo, hi)
             if _concrete(words, c, lin, bool(tolls)):
@@ -284,11 +356,7 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
         if not cands:
             continue
         note = _coded_as(sent, words, res, lin, countries)
-        named = [(words[p.start].start, words[p.end - 1].end) for p in actors_of(n, main_country)
-                 if not p.match.generic]
-        # a group or an ethnic name ("Katiba Macina", "Dogon villagers") is not a place
-        places = [p for p in find_places(sent, res.gazetteer, res.lang, countries)
-                  if not any(a < p.end and p.start < b for a, b in named)]
+        places = places_of(n)
         killed = note.fatalities if note.fatalities is not None else _note_fatalities(tolls)
         deaths = bool(killed)
         best = min(cands, key=lambda c: (_rank(c, rules, deaths), c.hit.start))
@@ -296,6 +364,11 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
         chosen = _choose_place(places, words, best)
         if chosen is None:
             chosen = next((p for c in cands if (p := _choose_place(places, words, c))), None)
+        if chosen is None and note.place is None:
+            # the place told in a sentence next to this one ("... in Kidal. The attackers fled.")
+            chosen = next((p for k in _neighbours(n, len(sents)) for p in places_of(k) if p.fineness <= 1), None)
+        if chosen is not None:
+            chosen = anchored(n, chosen)
         place = note.place or (chosen.place if chosen else None)
         place_text = note.place.name if note.place else (chosen.text if chosen else None)
         country = (place.country if place and place.country else None) or main_country
@@ -311,7 +384,7 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
         actor1 = roles.agent.match.actor if roles.agent else None
         actor2 = roles.target.match.actor if roles.target else None
         assoc1 = list(roles.agent.match.associated) if roles.agent else []
-        if actor1 is None and doc_blamed is not None and coding.event_type in _VIOLENT + ("Strategic developments",):
+        if actor1 is None and doc_blamed is not None and coding.event_type in _BLAMEABLE:
             actor1 = doc_blamed
         if rules.crowd_coding and crowd(actor1, res.actors) and coding.sub_event_type in rules.crowd_violent:
             coding = rules.crowd_coding
@@ -319,12 +392,12 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
         if killed is None and not any_killed:
             killed = 0  # ACLED codes 0 when a report gives no fatalities
         elif killed is None:
-            killed = _note_fatalities([t for ts in doc_tolls[n + 1:] for t in ts]) if n + 1 < len(sents) else 0
+            killed = _note_fatalities([t for ts in doc_tolls[n + 1:] for t in ts]) or 0
         date = _date(sent, res, document.published, words, best)
         if date is None:
-            if ref_date is False:
-                ref_date = reference_date(doc, res, document.published)
-            date = ref_date or None
+            if not ref_done:
+                ref_date, ref_done = reference_date(doc, res, document.published), True
+            date = ref_date
         trig = doc[words[best.hit.start].start:words[best.hit.end - 1].end]
         sent_span = Span(sent.start_char, sent.end_char, sent.text)
         claim = best.reading.claim
@@ -347,6 +420,18 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
             notes=list(best.reading.why),
         ))
     return mentions
+
+
+def _abroad_respelled(p: PlaceMention, countries: Sequence[str]) -> bool:
+    """A place outside the text's countries reached only through another spelling ("Boni" read as Bonn)."""
+    if not countries or p.place.country in countries or p.fineness >= 3:
+        return False
+    return key_bare(p.text) != key_bare(p.place.name)
+
+
+def _neighbours(n: int, total: int) -> list[int]:
+    """The sentences after sentence n, then the one before it (the next sentence most often goes on)."""
+    return [k for k in (n + 1, n + 2, n - 1) if 0 <= k < total]
 
 
 def _without_tags(text: str, lin: LinearLexicon) -> str:
@@ -379,10 +464,10 @@ def _defaults(coding: Coding, actor1: Actor | None, actor2: Actor | None, assoc1
         actor1 = actors.unidentified(country)
     if actor2 is None and coding.event_type == "Violence against civilians":
         actor2 = actors.civilians(country)
-    if actor1 is not None and actor2 is not None and actor1.name == actor2.name and coding.event_type != "Battles":
+    same = actor1 is not None and actor2 is not None and actor1.name == actor2.name
+    if same and coding.event_type != _BATTLES:
         actor2 = None
     return actor1, actor2, assoc1
 
 
-__all__ = ["build_linear_mentions", "coding_rules"]
-_ = Claim
+__all__ = ["build_linear_mentions", "coding_rules", "name_countries"]

@@ -16,10 +16,6 @@ from veilleur.detect.linear import LinearHit, LinearLexicon, Word, find_phrases
 from veilleur.model import Actor
 from veilleur.resolve.actors import ActorDictionary, ActorMatch
 
-_FILLERS = frozenset({"the", "a", "an", "suspected", "presumed", "alleged", "unknown", "unidentified", "some",
-                      "several", "armed", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                      "reportedly", "presumably", "likely", "probably", "possibly", "dozens", "hundreds", "of"})
-
 
 @dataclass(frozen=True)
 class Placed:
@@ -48,18 +44,18 @@ def place_matches(words: Sequence[Word], matches: Sequence[ActorMatch], base: in
 
 def passive(words: Sequence[Word], hit: LinearHit, lin: LinearLexicon) -> bool:
     """"were killed", "was reportedly struck", "got kidnapped": an auxiliary before a verb-form trigger."""
-    if not hit.is_verb or not lin.morph.is_verb_form(words[hit.start].text) or \
-            words[hit.start].text.lower().endswith("ing"):
+    head = words[hit.start].text
+    if not hit.is_verb or not lin.morph.is_verb_form(head) or lin.morph.is_active_participle(head):
         return False
     k = hit.start - 1
     while k >= 0 and k >= hit.start - 4 and words[k].text.lower() in lin.between:
         k -= 1
-    return k >= 0 and (words[k].text.lower() in lin.passive or bool(words[k].keys & {"be", "get"}))
+    return k >= 0 and bool(words[k].keys & lin.passive)
 
 
 def _is_subject(words: Sequence[Word], p: Placed, lin: LinearLexicon) -> bool:
     k = p.start - 1
-    while k >= 0 and words[k].text.lower() in _FILLERS and words[k].text.lower() != "of":
+    while k >= 0 and words[k].text.lower() in lin.fillers:
         k -= 1
     return k < 0 or not (words[k].text.lower() in lin.not_subject or words[k].keys & lin.not_subject)
 
@@ -73,7 +69,7 @@ def _break_before(words: Sequence[Word], i: int, lin: LinearLexicon) -> int:
 
 def _break_after(words: Sequence[Word], i: int, lin: LinearLexicon) -> int:
     for k in range(i, len(words)):
-        if words[k].text.lower() in lin.subject_breaks or words[k].text in (",",) and k > i + 6:
+        if words[k].text.lower() in lin.subject_breaks:
             return k
     return len(words)
 
@@ -81,7 +77,7 @@ def _break_after(words: Sequence[Word], i: int, lin: LinearLexicon) -> int:
 def _after(words: Sequence[Word], actors: Sequence[Placed], i: int, phrases: Sequence[tuple[str, ...]],
            lin: LinearLexicon, reach: int = 6) -> Placed | None:
     """The first actor within ``reach`` words after a phrase that starts at or after word ``i``."""
-    for s, e in find_phrases(words, phrases, lin, i, min(len(words), i + reach)):
+    for _s, e in find_phrases(words, phrases, lin, i, min(len(words), i + reach)):
         for p in actors:
             if e <= p.start <= e + 4:
                 return p
@@ -94,7 +90,8 @@ class LinearRoles:
     target: Placed | None = None
 
 
-def linear_roles(words: Sequence[Word], hit: LinearHit, actors: Sequence[Placed], lin: LinearLexicon) -> LinearRoles:
+def linear_roles(words: Sequence[Word], hit: LinearHit, actors: Sequence[Placed],
+                 lin: LinearLexicon) -> LinearRoles:
     i, e = hit.start, hit.end
     lo, hi = _break_before(words, i, lin), _break_after(words, e, lin)
     left = [p for p in actors if lo <= p.start and p.end <= i]
@@ -109,7 +106,7 @@ def linear_roles(words: Sequence[Word], hit: LinearHit, actors: Sequence[Placed]
         roles.agent = subjects[0] if subjects else None
         roles.target = next((p for p in right if p is not by), None)
     else:
-        compound = [p for p in left if p.end == i or (p.end == i - 1 and words[i - 1].text in ("'s", "’s"))]
+        compound = [p for p in left if p.end == i or (p.end == i - 1 and words[i - 1].text in lin.possessive)]
         if compound:
             roles.agent = compound[-1]
         elif by is not None:
@@ -128,7 +125,7 @@ def linear_roles(words: Sequence[Word], hit: LinearHit, actors: Sequence[Placed]
 
 def blamed(words: Sequence[Word], actors: Sequence[Placed], lin: LinearLexicon) -> Actor | None:
     """The actor a sentence lays an incident at ("planted by X", "blamed on X", "claimed by X")."""
-    for s, e in find_phrases(words, lin.attribution, lin):
+    for _s, e in find_phrases(words, lin.attribution, lin):
         for p in actors:
             if e <= p.start <= e + 3 and not p.match.actor.name.startswith(("Civilians", "Protesters")):
                 return p.match.actor

@@ -46,17 +46,22 @@ class Morphology:
     suffixes: tuple[tuple[str, str, bool], ...]
     irregular: dict[str, str]
     verb_suffixes: tuple[str, ...]
+    active_participle: tuple[str, ...] = ()
+    nouns: dict[str, str] = field(default_factory=dict)
+    vowels: str = ""
 
     def bases(self, word: str) -> list[str]:
         w = word.lower().replace("\u2019", "'")
         out = [w]
         if w in self.irregular:
             out.append(self.irregular[w])
+        if w in self.nouns:
+            out.append(self.nouns[w])
         for strip, add, double in self.suffixes:
             if len(w) > len(strip) + 2 and w.endswith(strip):
                 stem = w[: -len(strip)]
                 if double:
-                    if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "aeiou":
+                    if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in self.vowels:
                         out.append(stem[:-1] + add)
                 else:
                     out.append(stem + add)
@@ -64,9 +69,13 @@ class Morphology:
 
     def is_verb_form(self, word: str) -> bool:
         w = word.lower()
-        if w in self.irregular and self.irregular[w] != w and not w.endswith("s"):
+        if w in self.irregular and self.irregular[w] != w:
             return True
         return any(w.endswith(s) and len(w) > len(s) + 2 for s in self.verb_suffixes)
+
+    def is_active_participle(self, word: str) -> bool:
+        w = word.lower()
+        return any(w.endswith(s) and len(w) > len(s) + 2 for s in self.active_participle)
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,11 @@ class LinearLexicon:
     strength: dict[str, int]
     skip: frozenset[str]
     max_skip: int
+    noun_markers: frozenset[str]
+    verb_markers: frozenset[str]
+    infinitive: frozenset[str]
+    possessive: frozenset[str]
+    fillers: frozenset[str]
     passive: frozenset[str]
     between: frozenset[str]
     agent: tuple[Phrase, ...]
@@ -166,11 +180,14 @@ def linear_lexicon(code: str) -> LinearLexicon:
         if not isinstance(rule, dict) or not isinstance(rule.get("strip"), str):
             raise LanguageDataError(f"{mw}: every suffix rule needs a 'strip' string")
         suffixes.append((rule["strip"], str(rule.get("add", "")), bool(rule.get("double", False))))
-    irregular = morph_t.get("irregular", {})
-    if not isinstance(irregular, dict):
-        raise LanguageDataError(f"{mw}: [irregular] must map forms to base forms")
+    irregular, nouns = morph_t.get("irregular", {}), morph_t.get("irregular_nouns", {})
+    if not isinstance(irregular, dict) or not isinstance(nouns, dict):
+        raise LanguageDataError(f"{mw}: [irregular] and [irregular_nouns] must map forms to base forms")
     morph = Morphology(tuple(suffixes), {str(k).lower(): str(v).lower() for k, v in irregular.items()},
-                       tuple(_strings(mw, morph_t, "verb_suffixes")))
+                       tuple(_strings(mw, morph_t, "verb_suffixes")),
+                       tuple(_strings(mw, morph_t, "active_participle")),
+                       {str(k).lower(): str(v).lower() for k, v in nouns.items()},
+                       str(morph_t.get("vowels", "")))
     vocab = _vocabulary(trig, mod, rep, lin)
     strength = {name: int(t.get("strength", 0)) for name, t in trig.get("frames", {}).items()}
     m, v, r, b, n = (lin.get(k, {}) for k in ("matching", "voice", "roles", "background", "notes"))
@@ -178,6 +195,11 @@ def linear_lexicon(code: str) -> LinearLexicon:
     return LinearLexicon(
         lex=lex, morph=morph, vocab=frozenset(vocab), strength=strength,
         skip=frozenset(_strings(lw, m, "skip")), max_skip=int(m.get("max_skip", 2)),
+        noun_markers=frozenset(_strings(lw, m, "noun_markers")),
+        verb_markers=frozenset(_strings(lw, m, "verb_markers")),
+        infinitive=frozenset(_strings(lw, m, "infinitive")),
+        possessive=frozenset(_strings(lw, m, "possessive")),
+        fillers=frozenset(_strings(lw, r, "fillers")),
         passive=frozenset(_strings(lw, v, "passive")), between=frozenset(_strings(lw, v, "between")),
         agent=_phrases(_strings(lw, r, "agent")), target=_phrases(_strings(lw, r, "target")),
         attribution=_phrases(_strings(lw, r, "attribution")),
@@ -190,11 +212,16 @@ def linear_lexicon(code: str) -> LinearLexicon:
         plural_cues=_phrases(_strings(f"lang/{code}/modality.toml [window]", win, "plural_cues")),
         window=int(win.get("before", 8)), negation_window=int(win.get("negation_before", 4)),
         boundaries=frozenset(_strings(f"lang/{code}/modality.toml [window]", win, "boundaries")),
-        phrases={k: _phrases(_strings(f"lang/{code}/modality.toml", mod, k)) for k in
-                 ("threat", "hypothetical", "condition_marks", "negation", "success", "generic", "commemoration")}
-        | {k: _phrases(_strings(f"lang/{code}/reporting.toml", rep, k)) for k in
-           ("reported", "claimed", "denied", "hedged", "source_prepositions", "attribution")},
+        phrases=_cue_phrases(code, mod, rep),
     )
+
+
+def _cue_phrases(code: str, mod: dict[str, Any], rep: dict[str, Any]) -> dict[str, tuple[Phrase, ...]]:
+    out = {k: _phrases(_strings(f"lang/{code}/modality.toml", mod, k)) for k in
+           ("threat", "hypothetical", "condition_marks", "negation", "success", "generic", "commemoration")}
+    out |= {k: _phrases(_strings(f"lang/{code}/reporting.toml", rep, k)) for k in
+            ("reported", "claimed", "denied", "hedged", "source_prepositions", "attribution")}
+    return out
 
 
 # ------------------------------------------------------------------------------------------------ matching
@@ -256,14 +283,8 @@ class LinearHit:
     is_verb: bool
 
     def as_trigger(self, words: Sequence[Word]) -> TriggerHit:
-        return TriggerHit(self.frame, words[self.start].start, words[self.end - 1].end, words[self.start].start,
-                          self.is_verb)
-
-
-_DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those", "its", "their", "his", "her", "our",
-                          "another", "any", "no", "each", "every", "one", "two", "three", "four", "five", "six",
-                          "several", "new", "fresh", "further", "first", "second", "latest", "recent", "deadly",
-                          "major", "large", "small", "violent", "armed", "heavy", "suspected", "alleged"})
+        first = words[self.start].start
+        return TriggerHit(self.frame, first, words[self.end - 1].end, first, self.is_verb)
 
 
 @cache
@@ -281,7 +302,7 @@ def _frame_phrases(code: str) -> tuple[tuple[Frame, Phrase, bool], ...]:
 
 def find_linear_triggers(words: Sequence[Word], lin: LinearLexicon) -> list[LinearHit]:
     index: dict[str, list[tuple[Frame, Phrase, bool]]] = _first_word_index(lin.lex.code)
-    cands: list[tuple[int, int, int, int, Frame, bool, bool]] = []  # (-len, start, order, end, frame, verb, both)
+    cands: list[tuple[int, int, int, int, Frame, bool]] = []  # (-len, start, order, end, frame, verb)
     for i, w in enumerate(words):
         seen: dict[tuple[str, int], tuple[int, set[bool], int]] = {}
         for key in w.keys:
@@ -297,11 +318,11 @@ def find_linear_triggers(words: Sequence[Word], lin: LinearLexicon) -> list[Line
                     prev[1].add(verb)
         for (_name, end), (_e, kinds, order) in seen.items():
             frame = next(f for f in lin.lex.frames if f.name == _name)
-            cands.append((-(end - i), i, order, end, frame, _is_verb(words, i, end, kinds, lin), len(kinds) > 1))
+            cands.append((-(end - i), i, order, end, frame, _is_verb(words, i, kinds, lin)))
     cands.sort(key=lambda c: (c[0], c[1], _frame_rank(lin.lex, c[4])))
     taken: set[int] = set()
     hits: list[LinearHit] = []
-    for _neg, i, _order, end, frame, verb, _both in cands:
+    for _neg, i, _order, end, frame, verb in cands:
         if any(k in taken for k in range(i, end)):
             continue
         taken.update(range(i, end))
@@ -322,7 +343,7 @@ def _first_word_index(code: str) -> dict[str, list[tuple[Frame, Phrase, bool]]]:
     return index
 
 
-def _is_verb(words: Sequence[Word], i: int, end: int, kinds: set[bool], lin: LinearLexicon) -> bool:
+def _is_verb(words: Sequence[Word], i: int, kinds: set[bool], lin: LinearLexicon) -> bool:
     """Is the trigger a verb? A verb-only or noun-only phrase says so; a word that is both ("attack",
     "raid") is a verb when inflected as one ("attacked", "raiding" not after a determiner) or after a
     subject-like word, and a noun after a determiner."""
@@ -331,12 +352,11 @@ def _is_verb(words: Sequence[Word], i: int, end: int, kinds: set[bool], lin: Lin
     if kinds == {False}:
         return False
     prev = words[i - 1].text.lower() if i > 0 else ""
-    if prev in _DETERMINERS or prev.endswith("'s") or prev in lin.lex.anaphoric:
+    if prev in lin.noun_markers or prev in lin.possessive or prev in lin.lex.anaphoric:
         return False
-    text = words[i].text
-    if lin.morph.is_verb_form(text):
+    if lin.morph.is_verb_form(words[i].text):
         return True
-    return not text.lower().endswith("s") and prev in ("to", "will", "would", "could", "did", "not", "n't")
+    return prev in lin.verb_markers
 
 
 __all__ = ["LinearHit", "LinearLexicon", "Morphology", "Word", "find_linear_triggers", "find_phrases",

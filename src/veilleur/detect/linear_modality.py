@@ -47,7 +47,7 @@ def read_linear_modality(words: Sequence[Word], hit: LinearHit, lin: LinearLexic
     if h is not None and not says("success", h[1]):
         r.modality, r.why = Modality.HYPOTHETICAL, [f"governed by '{words[h[0]].text}'"]
         return r
-    if hit.is_verb and i > 0 and words[i - 1].text.lower() == "to" and words[i].text.lower() in words[i].keys \
+    if hit.is_verb and i > 0 and words[i - 1].text.lower() in lin.infinitive \
             and not lin.morph.is_verb_form(words[i].text) and not says("success"):
         r.modality, r.why = Modality.HYPOTHETICAL, ["infinitive"]
         return r

