@@ -29,10 +29,11 @@ from veilleur.detect import (
 )
 from veilleur.detect.triggers import token_keys, tree_distance
 from veilleur.geo import Gazetteer
+from veilleur.geo.entry import MATCH_PRIMARY
 from veilleur.model import Claim, DateValue, Document, Mention, Modality, Span
 from veilleur.resolve.actors import ActorDictionary
 from veilleur.resolve.dates import DateExpression, DateGrammar
-from veilleur.resolve.numbers import find_tolls
+from veilleur.resolve.numbers import find_tolls, parse_number
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,32 @@ class _Candidate:
     scope: list[Token]
 
 
+def _own_scope(sent: SpacySpan, scope: list[Token], lex: Lexicon) -> list[Token]:
+    """The scope without the parts that tell another incident ("en représailles à des tirs de roquettes")."""
+    other: set[int] = set()
+    for tok in scope:
+        if tok.i not in other and tok.dep_ in ("obl", "obl:mod", "nmod", "advcl") and (
+                any(token_keys(c) & lex.distinct_links for c in tok.children if c.dep_ in ("case", "mark", "fixed"))
+                or (token_keys(tok) & lex.distinct_links and any(c.dep_ == "case" for c in tok.children))):
+            other.update(t.i for t in tok.subtree)
+    return [t for t in scope if t.i not in other]
+
+
 def _coding_for(sent: SpacySpan, hit: TriggerHit, scope: list[Token], lex: Lexicon) -> tuple[Coding, int]:
     if hit.frame.coding is not None:
         return hit.frame.coding, 3
-    weapon = weapon_coding(scope, lex, anchor=hit.head) or weapon_coding(list(sent), lex, anchor=hit.head)
+    own = _own_scope(sent, scope, lex)
+    weapon = weapon_coding(own, lex, anchor=hit.head)
+    if weapon is None and hit.frame.fallback is None:
+        weapon = weapon_coding(_own_scope(sent, list(sent), lex), lex, anchor=hit.head)
+    target = target_coding([t for t in own if t.i != hit.head], lex)
+    if target is not None and target.event_type == "Violence against civilians" and (
+            weapon is None or weapon.event_type == "Battles"):
+        return target, 3  # shooting or killing civilians is violence against civilians, not a battle
     if weapon is not None:
         return weapon, 3
-    target = target_coding([t for t in scope if t.i != hit.head], lex)
+    if hit.frame.fallback is not None:
+        return hit.frame.fallback, 3
     if target is not None:
         return target, 2
     return lex.default, 1
@@ -80,6 +100,8 @@ def _fold(sent: SpacySpan, cands: list[_Candidate], lex: Lexicon) -> list[_Candi
         t, steps = tok, 0
         while t.head.i != t.i and steps < 3:
             t, steps = t.head, steps + 1
+            if token_keys(t) & lex.distinct_links:
+                break  # "en représailles à des tirs de roquettes": another incident
             other = by_head.get(t.i)
             if other is not None and other is not c and other.hit.head not in absorbed:
                 if c.coding_strength > other.coding_strength:
@@ -106,6 +128,24 @@ def _concrete(c: _Candidate, tolls_here: bool, lex: Lexicon) -> bool:
     return not weak or has_weapon or target_coding(own, lex) is not None or tolls_here
 
 
+def _victims(sent: SpacySpan, c: _Candidate, res: Resources) -> int | None:
+    """"ont tué quatre personnes": the number on the object of a killing verb."""
+    if c.hit.frame.name != "kill" or not c.hit.is_verb:
+        return None
+    trig = sent.doc[c.hit.head]
+    if any(ch.dep_ == "aux:pass" for ch in trig.children):
+        return None
+    for obj in (ch for ch in trig.children if ch.dep_ == "obj"):
+        words = [t.text for t in sent.doc[obj.left_edge.i:obj.i]]
+        while words and words[-1].lower() in ("de", "d'", "d’", "of"):
+            words.pop()
+        for text in (" ".join([*words, obj.text]), " ".join(words)):  # "une vingtaine", "quatre personnes"
+            value = parse_number(text, res.lang) if text else None
+            if value is not None:
+                return value
+    return None
+
+
 def _plural_vague(sent: SpacySpan, c: _Candidate, places: list[PlaceMention], lex: Lexicon) -> bool:
     """"des frappes aériennes", "les frappes aux drones de la Résistance": a plural with no number and no place
     of its own is a kind of incident, not one incident."""
@@ -119,9 +159,13 @@ def _plural_vague(sent: SpacySpan, c: _Candidate, places: list[PlaceMention], le
         return False
     # "de violents affrontements ont opposé...", "l'armée a mené des frappes...": a plural that is the subject
     # of a verb, or the object of a verb of carrying out, names what happened
-    gov = tok.head
-    if gov.i != tok.i and (tok.dep_ in ("nsubj", "nsubj:pass") or token_keys(gov) & lex.perpetration):
+    if tok.dep_ in ("nsubj", "nsubj:pass"):
         return False
+    gov, steps = tok, 0
+    while gov.head.i != gov.i and steps < 2:
+        gov, steps = gov.head, steps + 1
+        if token_keys(gov) & lex.perpetration:
+            return False
     return True
 
 
@@ -168,8 +212,11 @@ _JOINERS = {"et", "ou", ",", "à", "a", "de", "d'", "d’", "du", "en", "dans", 
 
 
 def _coordinated(sent: SpacySpan, a: PlaceMention, b: PlaceMention) -> bool:
-    """"à Diwaniyeh et à Babel", "d'Aïn al-Asad et de Victory": two places joined by a conjunction."""
+    """"à Diwaniyeh et à Babel", "d'Aïn al-Asad et de Victory": two places joined by a conjunction (not the
+    two ends of a road: "entre Djibo et Namssiguia")."""
     first, second = (a, b) if a.start < b.start else (b, a)
+    if first.start > sent.start and sent.doc[first.start - 1].lower_ in ("entre", "between"):
+        return False
     between = [t.lower_ for t in sent.doc[first.end:second.start]]
     return 0 < len(between) <= 3 and any(w in ("et", "ou") for w in between) and all(
         w in _JOINERS for w in between)
@@ -219,14 +266,11 @@ def article_countries(document: Document, doc: Doc, res: Resources) -> list[str]
     places: Counter[str] = Counter()
     for ent in doc.ents:
         if ent.label_ in ("LOC", "GPE"):
-            # a name that only one country has ("Aguelhok"), or a well-known place ("Niamey")
-            found = {c.country for c in res.gazetteer.candidates(ent.text) if not c.weak and c.kind != "country"}
+            # a name that, spelt this way, only one country has ("Aguelhok", "Niamey")
+            found = {c.country for c in res.gazetteer.candidates(ent.text)
+                     if not c.weak and c.kind != "country" and c.match == MATCH_PRIMARY}
             if len(found) == 1:
                 places[found.pop()] += 1
-                continue
-            place = resolve_cached(res.gazetteer, ent.text, ())
-            if place is not None and place.country and (place.population or 0) >= 100_000:
-                places[place.country] += 1
     ranked = [c for c, _ in counts.most_common()]
     return ranked + [c for c, _ in places.most_common() if c not in ranked]
 
@@ -264,14 +308,17 @@ def build_mentions(document: Document, doc: Doc, res: Resources) -> list[Mention
             if len(chosen) >= 3:
                 continue  # a list of places is a summary of many incidents, not one
             date = _date_for(sent, c.hit, res, document.published, c.scope)
-            if date is None and not c.reading.background:
+            if date is None and c.reading.background:
+                continue  # an incident told as background ("avaient attaqué ... en 2019") with no date of its own
+            if date is None:
                 if ref_date is False:
                     ref_date = reference_date(doc, res, document.published)
                 date = ref_date or None
             country = next((p.place.country for p in chosen if p.place.country), main_country)
-            roles = assign_actors(sent, c.hit, c.reading, res.actors, country, c.coding, res.lexicon)
+            roles = assign_actors(sent, c.hit, c.reading, res.actors, country, c.coding, res.lexicon,
+                                  res.gazetteer.countries)
             killed = [t.killed for t in tolls if t.killed is not None]
-            fatalities = min(killed) if killed else None
+            fatalities = min(killed) if killed else _victims(sent, c, res)
             if fatalities is None and c.coding.sub_event_type == "Peaceful protest":
                 fatalities = 0  # a peaceful protest has no dead by definition
             claim = c.reading.claim

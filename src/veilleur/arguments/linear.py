@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from veilleur import lang
-from veilleur.arguments.linear_roles import Placed, blamed, crowd, linear_roles, passive, place_matches
+from veilleur.arguments.linear_roles import Placed, blamed, linear_roles, passive, place_matches
 from veilleur.arguments.places import PlaceMention, find_places
 from veilleur.detect.lexicon import EVENT_TYPES, Coding
 from veilleur.detect.linear import (
@@ -54,6 +54,7 @@ class Combine:
     when: frozenset[str]
     with_: frozenset[str]
     coding: Coding
+    deaths: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def coding_rules(code: str) -> CodingRules:
     prec = trig.get("precedence", {})
     order = {name: n for n, name in enumerate(prec.get("order", []))}
     combine = tuple(Combine(frozenset(c.get("when", [])), frozenset(c.get("with", [])),
-                            _coding(f"{where} [[combine]] #{n}", c))
+                            _coding(f"{where} [[combine]] #{n}", c), bool(c.get("deaths", False)))
                     for n, c in enumerate(trig.get("combine", [])))
     cr = trig.get("crowd", {})
     return CodingRules(order, frozenset(prec.get("prevail", [])), combine, frozenset(cr.get("kinds", [])),
@@ -160,12 +161,28 @@ def _concrete(words: Sequence[Word], c: _Cand, lin: LinearLexicon, tolls: bool) 
         _weapon(words, lin, k, k + 1, k) for k in own)
     if frame.requires_weapon and not has_weapon:
         return False
-    near = range(max(c.lo, c.hit.start - 3), min(len(words), c.hit.end + 2))
+    near = range(max(c.lo, c.hit.start - 3), min(len(words), c.hit.end + 3))
     if weak and any(words[k].keys & lin.lex.non_violent for k in near):
         return False
     if not weak:
         return True
+    if c.hit.start > 0 and head.text[:1].isupper() and c.hit.end < len(words) and words[c.hit.end].text[:1].isupper():
+        return False  # a name ("Operation Barkhane"), not an incident
     return has_weapon or any(_target(words, lin, k, k + 1) for k in own) or tolls
+
+
+def _absorb(words: Sequence[Word], cands: list[_Cand], lin: LinearLexicon) -> list[_Cand]:
+    """A trigger noun that is the object of a trigger verb names its means or its object, not another
+    incident ("discovered an IED", "detonated an IED", "fired mortar shells"): the verb tells the incident."""
+    verbs = [c for c in cands if c.hit.is_verb]
+    keep = []
+    for c in cands:
+        absorbed = not c.hit.is_verb and any(
+            0 <= c.hit.start - v.hit.end <= 3 and all(
+                w.keys & (lin.skip | lin.noun_markers) for w in words[v.hit.end:c.hit.start]) for v in verbs)
+        if not absorbed:
+            keep.append(c)
+    return keep
 
 
 def _rank(c: _Cand, rules: CodingRules, deaths: bool) -> int:
@@ -176,9 +193,9 @@ def _rank(c: _Cand, rules: CodingRules, deaths: bool) -> int:
     return rules.order.get(c.coding.sub_event_type, 98)
 
 
-def _combined(codings: set[str], best: Coding, rules: CodingRules) -> Coding:
+def _combined(codings: set[str], best: Coding, rules: CodingRules, deaths: bool) -> Coding:
     for cb in rules.combine:
-        if best.sub_event_type in cb.when and codings & cb.with_:
+        if best.sub_event_type in cb.when and codings & cb.with_ and (deaths or not cb.deaths):
             return cb.coding
     return best
 
@@ -288,8 +305,9 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
     sents = list(doc.sents)
     countries = article_countries(document, doc, res)
     voted = name_countries(sents, res)
-    countries = countries[:2] + [c for c in voted[:3] if c not in countries[:2]] + [
-        c for c in countries[2:] if c not in voted[:3]]
+    # the countries the places and groups of the text vote for come first: a demonym often names a foreign
+    # force ("French forces conducted airstrikes in the area of Dialloube")
+    countries = voted[:3] + [c for c in countries if c not in voted[:3]]
     main_country = (voted[0] if voted else None) or (countries[0] if countries else None)
     sent_words = [lin.words(s) for s in sents]
     actor_cache: dict[int, list[Placed]] = {}
@@ -353,6 +371,7 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
             c = _Cand(hit, reading, coding, strength, lo, hi)
             if _concrete(words, c, lin, bool(tolls)):
                 cands.append(c)
+        cands = _absorb(words, cands, lin)
         if not cands:
             continue
         note = _coded_as(sent, words, res, lin, countries)
@@ -360,7 +379,7 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
         killed = note.fatalities if note.fatalities is not None else _note_fatalities(tolls)
         deaths = bool(killed)
         best = min(cands, key=lambda c: (_rank(c, rules, deaths), c.hit.start))
-        coding = _combined({c.coding.sub_event_type for c in cands}, best.coding, rules)
+        coding = _combined({c.coding.sub_event_type for c in cands}, best.coding, rules, deaths)
         chosen = _choose_place(places, words, best)
         if chosen is None:
             chosen = next((p for c in cands if (p := _choose_place(places, words, c))), None)
@@ -386,7 +405,8 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
         assoc1 = list(roles.agent.match.associated) if roles.agent else []
         if actor1 is None and doc_blamed is not None and coding.event_type in _BLAMEABLE:
             actor1 = doc_blamed
-        if rules.crowd_coding and crowd(actor1, res.actors) and coding.sub_event_type in rules.crowd_violent:
+        if rules.crowd_coding and actor1 is not None and actor1.kind in rules.crowd_kinds \
+                and coding.sub_event_type in rules.crowd_violent:
             coding = rules.crowd_coding
         actor1, actor2, assoc1 = _defaults(coding, actor1, actor2, assoc1, res, country)
         if killed is None and not any_killed:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from veilleur.detect.linear import LinearHit, LinearLexicon, Word, find_phrases
 from veilleur.model import Actor
-from veilleur.resolve.actors import ActorDictionary, ActorMatch
+from veilleur.resolve.actors import ActorMatch
 
 
 @dataclass(frozen=True)
@@ -132,8 +132,4 @@ def blamed(words: Sequence[Word], actors: Sequence[Placed], lin: LinearLexicon) 
     return None
 
 
-def crowd(actor: Actor | None, dictionary: ActorDictionary) -> bool:
-    return actor is not None and actor.kind in ("rioters", "protesters")
-
-
-__all__ = ["LinearRoles", "Placed", "blamed", "crowd", "linear_roles", "passive", "place_matches"]
+__all__ = ["LinearRoles", "Placed", "blamed", "linear_roles", "passive", "place_matches"]

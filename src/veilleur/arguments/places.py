@@ -175,7 +175,7 @@ def _plausible(place: Place, countries: Sequence[str]) -> bool:
     """A small place outside the article's countries is more likely a homonym than the place meant."""
     if not countries or place.country in countries[:4] or place.geo_precision >= 3:
         return True
-    return (place.population or 0) >= 50_000 or (place.source or "").startswith("facility")
+    return (place.population or 0) >= 500_000 or (place.source or "").startswith("facility")
 
 
 def find_places(sent: SpacySpan, gaz: Gazetteer, lang: str, countries: Sequence[str]) -> list[PlaceMention]:

@@ -9,6 +9,7 @@ from spacy.tokens import Token
 
 from veilleur.detect import Coding, Lexicon, Reading, TriggerHit
 from veilleur.detect.triggers import token_keys
+from veilleur.geo.countries import Countries
 from veilleur.model import Actor
 from veilleur.resolve.actors import ActorDictionary, ActorMatch
 
@@ -40,7 +41,7 @@ def _matches_in(matches: list[tuple[set[int], ActorMatch]], idx: set[int]) -> li
 
 
 def assign_actors(sent: SpacySpan, hit: TriggerHit, reading: Reading, actors: ActorDictionary,
-                  country: str | None, coding: Coding, lex: Lexicon) -> Roles:
+                  country: str | None, coding: Coding, lex: Lexicon, countries: Countries) -> Roles:
     doc = sent.doc
     trig = doc[hit.head]
     found = []
@@ -71,6 +72,11 @@ def assign_actors(sent: SpacySpan, hit: TriggerHit, reading: Reading, actors: Ac
                     patient |= _sub(ch)
         if trig.dep_ in ("acl", "acl:relcl") and not agent and not patient:
             patient |= {trig.head.i}
+        if not agent and trig.dep_ in ("xcomp", "ccomp", "conj") and trig.head.i != trig.i:
+            # "l'armée a annoncé avoir neutralisé...", "ont attaqué puis incendié...": the governing subject
+            for ch in trig.head.children:
+                if ch.dep_ in _SUBJ and not (passive and trig.dep_ == "conj"):
+                    agent |= _sub(ch)
         if trig.lemma_.lower() in hit.frame.reverse_roles:
             agent, patient = patient, agent
     else:
@@ -85,6 +91,12 @@ def assign_actors(sent: SpacySpan, hit: TriggerHit, reading: Reading, actors: Ac
                     patient |= _sub(ch)
                 else:
                     agent |= _sub(ch)
+        up, steps = trig, 0
+        while up.head.i != up.i and steps < 2:
+            up, steps = up.head, steps + 1
+            if token_keys(up) & lex.perpetration:
+                # "l'armée israélienne a mené des frappes": who carried it out
+                agent |= {t.i for ch in up.children if ch.dep_ in _SUBJ for t in ch.subtree}
         gov = trig.head
         if trig.dep_ in _SUBJ and gov.i != trig.i:
             for ch in gov.children:
@@ -103,6 +115,14 @@ def assign_actors(sent: SpacySpan, hit: TriggerHit, reading: Reading, actors: Ac
             roles.actor1 = claim_matches[0].actor
             roles.claimed = True
     a1 = [m for m in _matches_in(found, agent)]
+    if not a1:
+        # a country as the doer ("Israël a frappé", "la Turquie a bombardé"): its state forces
+        for ent in sent.ents:
+            if ent.label_ in ("LOC", "GPE") and ent.root.i in agent and ent.root.dep_ in ("nsubj", "obl:agent"):
+                iso = countries.lookup(ent.text)
+                if iso:
+                    roles.actor1 = actors.state_forces(iso)
+                    break
     a2 = [m for m in _matches_in(found, patient) if m.actor != roles.actor1]
     if roles.actor1 is None and a1:
         roles.actor1 = a1[0].actor

@@ -54,6 +54,7 @@ class Coding:
 class Frame:
     name: str
     coding: Coding | None  # None: decided by the weapon, then the target
+    fallback: Coding | None  # with coding None: what the frame means when no weapon is named
     verbs: tuple[tuple[str, ...], ...]
     nouns: tuple[tuple[str, ...], ...]
     weak_nouns: frozenset[str]
@@ -126,7 +127,11 @@ def load_lexicon(code: str) -> Lexicon:
     for name, table in trig.get("frames", {}).items():
         where = f"lang/{code}/triggers.toml [frames.{name}]"
         coding = None if table.get("sub") == "weapon" else _coding(where, table)
-        frames.append(Frame(name, coding, _phrases(where, table, "verbs"), _phrases(where, table, "nouns"),
+        fallback = None
+        if "fallback_event_type" in table:
+            fallback = _coding(where, {"event_type": table["fallback_event_type"],
+                                       "sub_event_type": table.get("fallback_sub_event_type")})
+        frames.append(Frame(name, coding, fallback, _phrases(where, table, "verbs"), _phrases(where, table, "nouns"),
                             _set(where, table, "weak_nouns"), _set(where, table, "weak_verbs"),
                             _set(where, table, "reverse_roles"),
                             bool(table.get("requires_weapon", False))))
