@@ -32,6 +32,70 @@ class SaveReport:
         )
 
 
+@dataclass(frozen=True)
+class EventQuery:
+    """Filters for the analyst's reads (``find_events``, ``count_events``, ``event_points``,
+    ``event_stats``). Within one field any value matches (OR); fields combine with AND. Names (countries,
+    admin areas, actors, outlets) match case-insensitively; types and claims match exactly.
+
+    ``countries`` holds ISO 3166 alpha-2 codes or country names; ``actors`` matches actor1, actor2 and the
+    associated actors; ``outlets`` and ``claims`` keep events with at least one such source; ``text`` is a
+    full-text search (FTS5) over the title and text of the articles that report the event: every word or
+    "quoted phrase" must occur, a trailing ``*`` searches a prefix, operators are plain words. A date bound
+    leaves undated events out; ``bbox`` leaves events without a point out.
+    """
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    event_types: tuple[str, ...] = ()
+    sub_event_types: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    admin1: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+    claims: tuple[str, ...] = ()
+    document_id: str | None = None
+    bbox: BBox | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class EventPoint:
+    """The least a map needs of an event."""
+
+    id: str
+    latitude: float
+    longitude: float
+    event_type: str
+    date: dt.date | None
+    fatalities: int | None
+
+
+@dataclass(frozen=True)
+class StatRow:
+    """One group of an aggregate: its key (and split value), how many events, their known fatalities
+    (None when no event of the group has a toll)."""
+
+    key: str | None
+    split: str | None
+    events: int
+    fatalities: int | None
+
+
+@dataclass(frozen=True)
+class DocumentHit:
+    """A document found by ``search_documents``; ``snippet`` is the matching passage as (text, matched)
+    pieces, so a caller can highlight the matched words without ever handling markup."""
+
+    id: str
+    title: str | None
+    url: str | None
+    outlet: str | None
+    published: dt.date | None
+    language: str | None
+    snippet: tuple[tuple[str, bool], ...] = ()
+
+
 @runtime_checkable
 class Store(Protocol):
     """The event ledger's storage. Every method is safe to call from several threads of one process."""
@@ -85,6 +149,40 @@ class Store(Protocol):
 
     def count(self) -> dict[str, int]:
         """Row counts: ``documents``, ``events``, ``sources``."""
+        ...
+
+    # ---- the analyst's reads (web API, reports)
+
+    def find_events(
+        self, query: EventQuery, *, limit: int | None = None, offset: int = 0, newest_first: bool = False
+    ) -> list[Event]:
+        """Events matching ``query`` with their sources and evidence, by date (undated last) then id;
+        ``newest_first`` reverses the dates (undated still last)."""
+        ...
+
+    def count_events(self, query: EventQuery) -> int:
+        """How many events match ``query``."""
+        ...
+
+    def event_points(self, query: EventQuery, *, limit: int | None = None) -> list[EventPoint]:
+        """The matching events that have a point, newest first."""
+        ...
+
+    def event_stats(
+        self, query: EventQuery, by: str, *, split: str | None = None, limit: int | None = None
+    ) -> list[StatRow]:
+        """Matching events counted by ``by`` (and ``split``): ``day``, ``week`` (ISO, ``2024-W12``),
+        ``month``, ``year``, ``event_type``, ``sub_event_type``, ``country``, ``iso``, ``admin1``,
+        ``admin2``, ``location``, ``actor`` (actor1 or actor2), ``outlet``, ``claim`` (of any source).
+        Time keys come in order; categories biggest first, the top ``limit`` of them."""
+        ...
+
+    def search_documents(
+        self, text: str | None, *, limit: int = 20, offset: int = 0
+    ) -> tuple[list[DocumentHit], int]:
+        """Full-text search (FTS5) over the stored articles' titles and texts, best match first, and the
+        number of matches; the newest documents when ``text`` is None or holds no word. The query syntax
+        is ``EventQuery.text``'s."""
         ...
 
     def close(self) -> None:

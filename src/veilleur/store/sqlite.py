@@ -20,6 +20,7 @@ from typing import Any
 from veilleur.errors import SchemaVersionError, StoreError, VeilleurError
 from veilleur.model import Document, Event, Source, Span
 from veilleur.store import codec, schema
+from veilleur.store.analyst import AnalystReads
 from veilleur.store.base import BBox, SaveReport
 
 _CHUNK = 500  # ids per IN (...) list
@@ -44,7 +45,7 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
-class SQLiteStore:
+class SQLiteStore(AnalystReads):
     """``Store`` on one SQLite file (or ``":memory:"``). Opening applies pending migrations."""
 
     def __init__(self, path: str | Path) -> None:
