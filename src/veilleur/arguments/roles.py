@@ -162,9 +162,11 @@ def reporter_text(sent: SpacySpan, reading: Reading, lex: Lexicon) -> str | None
         quoted = _quoted(span.text)
         if quoted:
             return quoted
-        words = [t.text for t in span if not t.is_punct][:8]
+        words = [t for t in span if not t.is_punct][:10]
+        while words and token_keys(words[0]) & {p[0] for p in lex.source_prepositions}:
+            words = words[1:]
         if words:
-            return " ".join(words)
+            return doc[words[0].i:words[-1].i + 1].text
     return None
 
 

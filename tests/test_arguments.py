@@ -1,0 +1,122 @@
+"""The French pipeline end to end on short reports written for these tests (not the evaluation articles):
+type and sub-type, place, date, actors, toll, source and claim of each event, and what is not an event."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from veilleur.model import Claim, Document, Event
+from veilleur.pipeline import Pipeline
+from veilleur.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    return Pipeline(Settings())
+
+
+def events_of(pipeline: Pipeline, text: str, published: str | None = "2023-03-12") -> list[Event]:
+    doc = Document(id="t", text=text, language="fr",
+                   published=dt.date.fromisoformat(published) if published else None)
+    ((_, events),) = list(pipeline.process([doc]))
+    return events
+
+
+def only(events: list[Event]) -> Event:
+    assert len(events) == 1, [(e.sub_event_type, e.place.name if e.place else None) for e in events]
+    return events[0]
+
+
+def test_attack_on_a_village_is_violence_against_civilians(pipeline: Pipeline) -> None:
+    e = only(events_of(pipeline, "Au moins 15 civils ont été tués samedi dans l'attaque de leur village par des "
+                                 "hommes armés non identifiés près de Bankass, dans le centre du Mali."))
+    assert (e.event_type, e.sub_event_type) == ("Violence against civilians", "Attack")
+    assert e.place is not None and e.place.name == "Bankass" and e.place.country == "ML"
+    assert e.place.geo_precision == 2  # "près de"
+    assert e.date.date == dt.date(2023, 3, 11)
+    assert e.fatalities == 15
+    assert e.actor1 is not None and e.actor1.name.startswith("Unidentified Armed Group")
+    assert e.actor2 is not None and e.actor2.name == "Civilians (Mali)"
+
+
+def test_roadside_bomb_with_a_source_and_no_victims(pipeline: Pipeline) -> None:
+    e = only(events_of(pipeline, "Une bombe artisanale a explosé lundi au passage d'un convoi militaire près de "
+                                 "Ramadi, sans faire de victimes, selon une source sécuritaire irakienne.",
+                       published="2022-03-15"))
+    assert e.sub_event_type == "Remote explosive/landmine/IED"
+    assert e.fatalities == 0
+    assert e.date.date == dt.date(2022, 3, 14)
+    assert e.sources[0].reporting_source and "source sécuritaire" in e.sources[0].reporting_source
+
+
+def test_claimed_drone_strike(pipeline: Pipeline) -> None:
+    e = only(events_of(pipeline, "Le 22 janvier, Kataëb Hezbollah a revendiqué une attaque au drone contre "
+                                 "la base aérienne d'Aïn al-Asad, dans l'ouest de l'Irak.", published="2021-01-28"))
+    assert e.sub_event_type == "Air/drone strike"
+    assert e.place is not None and "Asad" in e.place.name
+    assert e.date.date == dt.date(2021, 1, 22)
+    assert e.sources[0].claim is Claim.CLAIMED
+    assert e.actor1 is not None and "Hezbollah" in e.actor1.name
+
+
+def test_state_forces_and_country_doers(pipeline: Pipeline) -> None:
+    e = only(events_of(pipeline, "L'armée israélienne a mené lundi des frappes aériennes contre des positions "
+                                 "du Hezbollah près de Naqoura, dans le sud du Liban.", published="2023-05-30"))
+    assert e.sub_event_type == "Air/drone strike"
+    assert e.actor1 is not None and e.actor1.name == "Military Forces of Israel"
+    assert e.place is not None and e.place.country == "LB"
+
+
+def test_distance_and_bearing_from_a_town(pipeline: Pipeline) -> None:
+    e = only(events_of(pipeline, "De violents affrontements ont opposé mardi l'armée congolaise aux rebelles du "
+                                 "M23 à une vingtaine de kilomètres au nord de Goma.", published="2022-11-09"))
+    assert (e.event_type, e.sub_event_type) == ("Battles", "Armed clash")
+    assert e.place is not None and e.place.latitude > -1.68  # north of Goma (-1.68)
+    assert e.place.geo_precision == 2
+
+
+def test_two_towns_named_together_are_two_events(pipeline: Pipeline) -> None:
+    events = events_of(pipeline, "Mardi, deux convois ont été attaqués à Samarra et à Baaqouba, sans faire "
+                                 "de victimes.", published="2021-12-15")
+    assert sorted(e.place.name for e in events if e.place) == ["Baqubah", "Samarra"]
+
+
+def test_a_road_between_two_towns_is_one_event(pipeline: Pipeline) -> None:
+    events = events_of(pipeline, "Cinq soldats ont été tués vendredi dans l'explosion d'une mine au passage de "
+                                 "leur véhicule entre Djibo et Namssiguia, a indiqué l'état-major.",
+                       published="2022-10-24")
+    assert len(events) == 1 and events[0].fatalities == 5
+
+
+def test_one_incident_told_twice_is_one_event_with_both_sentences(pipeline: Pipeline) -> None:
+    events = events_of(pipeline, "Des rebelles ont attaqué jeudi une position de l'armée à Bossangoa. "
+                                 "Deux soldats ont été tués lors de cette attaque, selon une source militaire.",
+                       published="2022-09-03")
+    e = only(events)
+    assert e.fatalities == 2
+    assert len(e.sources[0].evidence) == 2
+
+
+@pytest.mark.parametrize("text", [
+    "Le groupe a menacé de frapper les bases américaines si les troupes ne partaient pas.",
+    "Les convois de la coalition sont pris pour cible plusieurs fois par semaine dans le sud de l'Irak.",
+    "Le ministre a promis de nouvelles frappes contre les terroristes dans la région de Mopti.",
+    "Aucune attaque n'a été signalée à Gao depuis un mois.",
+    "Des hélicoptères américains patrouillent sans arrêt au-dessus de la base d'Aïn al-Asad.",
+    "Les jihadistes avaient déjà attaqué la ville de Kaya il y a des années.",
+])
+def test_not_events(pipeline: Pipeline, text: str) -> None:
+    assert events_of(pipeline, text) == []
+
+
+def test_no_place_no_event(pipeline: Pipeline) -> None:
+    """Veilleur never puts an event on a country's centre."""
+    assert events_of(pipeline, "Trois soldats ont été tués dimanche dans une embuscade au Mali.") == []
+
+
+def test_weekday_fixes_the_year_without_a_publication_date(pipeline: Pipeline) -> None:
+    e = only(events_of(pipeline, "Des sources locales ont fait état mardi 4 janvier d'une frappe au drone contre "
+                                 "la base d'Aïn al-Asad.", published=None))
+    assert e.date.date == dt.date(2022, 1, 4)
