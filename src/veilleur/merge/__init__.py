@@ -96,7 +96,8 @@ def merge_mentions(document: Document, mentions: Sequence[Mention], rules: Merge
         fits = [g for g in groups if _compatible(g, m, rules) and g.best.sub_event_type == m.sub_event_type]
         if len(fits) == 1:
             fits[0].mentions.append(m)
-    return [_to_event(document, g) for g in groups]
+    # an incident the article only mentions to deny it ("l'armée a démenti toute attaque") is not recorded
+    return [_to_event(document, g) for g in groups if any(m.claim is not Claim.DENIED for m in g.mentions)]
 
 
 def _to_event(document: Document, g: _Group) -> Event:
