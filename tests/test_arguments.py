@@ -120,3 +120,17 @@ def test_weekday_fixes_the_year_without_a_publication_date(pipeline: Pipeline) -
     e = only(events_of(pipeline, "Des sources locales ont fait état mardi 4 janvier d'une frappe au drone contre "
                                  "la base d'Aïn al-Asad.", published=None))
     assert e.date.date == dt.date(2022, 1, 4)
+
+
+@pytest.mark.parametrize(("text", "coding"), [
+    ("Des centaines d'étudiants ont manifesté lundi à Ouagadougou contre la vie chère, avant de se disperser "
+     "dans le calme.", ("Protests", "Peaceful protest")),
+    ("Des centaines d'étudiants ont manifesté lundi à Ouagadougou. La police les a dispersés à coups de gaz "
+     "lacrymogène.", ("Protests", "Protest with intervention")),
+    ("Des centaines de jeunes ont manifesté lundi à Ouagadougou et ont saccagé des bâtiments publics.",
+     ("Riots", "Violent demonstration")),
+])
+def test_protest_outcomes(pipeline: Pipeline, text: str, coding: tuple[str, str]) -> None:
+    e = only(events_of(pipeline, text))
+    assert (e.event_type, e.sub_event_type) == coding
+    assert e.place is not None and e.place.country == "BF"

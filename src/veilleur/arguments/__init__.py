@@ -27,7 +27,7 @@ from veilleur.detect import (
     target_coding,
     weapon_coding,
 )
-from veilleur.detect.triggers import token_keys, tree_distance
+from veilleur.detect.triggers import find_phrases, token_keys, tree_distance
 from veilleur.geo import Gazetteer
 from veilleur.geo.entry import MATCH_PRIMARY
 from veilleur.model import Claim, DateValue, Document, Mention, Modality, Span
@@ -126,6 +126,26 @@ def _concrete(c: _Candidate, tolls_here: bool, lex: Lexicon) -> bool:
     if weak and any(token_keys(t) & lex.non_violent for t in own):
         return False  # "une opération de reconnaissance"
     return not weak or has_weapon or target_coding(own, lex) is not None or tolls_here
+
+
+_PROTEST_OUTCOMES = {
+    "lethal": Coding("Protests", "Excessive force against protesters"),
+    "violent": Coding("Riots", "Violent demonstration"),
+    "intervention": Coding("Protests", "Protest with intervention"),
+}
+
+
+def _protest_outcome(sents: list[SpacySpan], k: int, lex: Lexicon) -> Coding | None:
+    """A protest's sentence and the next one tell whether it stayed peaceful."""
+    tokens = [t for s in sents[k:k + 2] for t in s]
+    for outcome, cues in lex.protest_outcomes:
+        for start, end in find_phrases(tokens, cues) if cues else []:
+            head = tokens[start]
+            # "avant de se disperser dans le calme": the protesters left; nobody dispersed them
+            reflexive = end - start == 1 and any("Yes" in c.morph.get("Reflex") for c in head.children)
+            if not reflexive and not any(token_keys(c) & lex.negation for c in head.children):
+                return _PROTEST_OUTCOMES[outcome]
+    return None
 
 
 def _victims(sent: SpacySpan, c: _Candidate, res: Resources) -> int | None:
@@ -286,7 +306,8 @@ def build_mentions(document: Document, doc: Doc, res: Resources) -> list[Mention
     main_country = countries[0] if countries else None
     ref_date: DateValue | None | bool = False  # computed lazily
     mentions: list[Mention] = []
-    for sent in doc.sents:
+    sents = list(doc.sents)
+    for k, sent in enumerate(sents):
         hits = find_triggers(sent, res.lexicon)
         if not hits:
             continue
@@ -305,6 +326,8 @@ def build_mentions(document: Document, doc: Doc, res: Resources) -> list[Mention
             if not _concrete(c, bool(tolls), res.lexicon) or _plural_vague(sent, c, places, res.lexicon):
                 continue
             chosen = _choose_places(sent, c.hit, places, c.scope, own_only=_distinct(sent, c.hit, res.lexicon))
+            if c.coding.event_type == "Protests":
+                c.coding = _protest_outcome(sents, k, res.lexicon) or c.coding
             if len(chosen) >= 3:
                 continue  # a list of places is a summary of many incidents, not one
             date = _date_for(sent, c.hit, res, document.published, c.scope)
@@ -319,8 +342,8 @@ def build_mentions(document: Document, doc: Doc, res: Resources) -> list[Mention
                                   res.gazetteer.countries)
             killed = [t.killed for t in tolls if t.killed is not None]
             fatalities = min(killed) if killed else _victims(sent, c, res)
-            if fatalities is None and c.coding.sub_event_type == "Peaceful protest":
-                fatalities = 0  # a peaceful protest has no dead by definition
+            if fatalities is None and c.coding.sub_event_type in ("Peaceful protest", "Protest with intervention"):
+                fatalities = 0  # a protest that was not met with lethal force has no dead
             claim = c.reading.claim
             reporter = reporter_text(sent, c.reading, res.lexicon)
             sent_span = Span(sent.start_char, sent.end_char, sent.text)

@@ -95,6 +95,7 @@ class Lexicon:
     source_prepositions: tuple[tuple[str, ...], ...]
     source_nouns: frozenset[str]
     attribution: frozenset[str]
+    protest_outcomes: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]  # (outcome, cue phrases)
 
 
 def _coding(where: str, table: dict[str, Any]) -> Coding:
@@ -159,4 +160,7 @@ def load_lexicon(code: str) -> Lexicon:
         reported=_set(rw, rep, "reported"), claimed=_set(rw, rep, "claimed"), denied=_set(rw, rep, "denied"),
         hedged=_set(rw, rep, "hedged"), source_prepositions=_phrases(rw, rep, "source_prepositions"),
         source_nouns=_set(rw, rep, "source_nouns"), attribution=_set(rw, rep, "attribution"),
+        protest_outcomes=tuple((k, _phrases(f"lang/{code}/triggers.toml [protest_outcomes]", po, k))
+                               for po in [trig.get("protest_outcomes", {})] for k in ("lethal", "violent",
+                                                                                       "intervention")),
     )
