@@ -245,13 +245,13 @@ def place_admin2(admin2: list[Admin], places: list[Row]) -> None:
         coded = by_a2.get(a.code, [])
         capitals = [p for p in coded if p.feature in ("P.PPLA2", "P.PPLA", "P.PPLC")]
         if strong:
-            seat = max(strong, key=lambda p: (p.a2 == a2, p.pop))
+            seat = max(strong, key=lambda p: (p.a2 == a2, p.pop, -p.gid))
         elif capitals:
-            seat = max(capitals, key=lambda p: p.pop)
+            seat = max(capitals, key=lambda p: (p.pop, -p.gid))
         elif named:
-            seat = max(named.values(), key=lambda p: (p.a2 == a2, p.pop, p.feature.startswith("P.PPLA")))
+            seat = max(named.values(), key=lambda p: (p.a2 == a2, p.pop, p.feature[:6] == "P.PPLA", -p.gid))
         elif coded:
-            seat = max(coded, key=lambda p: (p.feature.startswith("P.PPLA"), p.pop))
+            seat = max(coded, key=lambda p: (p.feature.startswith("P.PPLA"), p.pop, -p.gid))
         if seat is not None:
             a.lat, a.lon, a.seat = seat.lat, seat.lon, f"geonames:{seat.gid}"
         elif a.gid in adm2_rows:
@@ -271,7 +271,7 @@ def infer_admin2(sahel: list[Row], admin2: list[Admin]) -> None:
         pool = seats.get(f"{r.cc}.{r.a1}")
         if not pool:
             continue
-        best = min(pool, key=lambda a: _km(r.lat, r.lon, a.lat or 0.0, a.lon or 0.0))
+        best = min(pool, key=lambda a: (_km(r.lat, r.lon, a.lat or 0.0, a.lon or 0.0), a.code))
         r.a2 = best.code.rsplit(".", 1)[1]
         r.a2_inferred = True
 
