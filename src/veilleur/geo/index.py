@@ -32,7 +32,7 @@ from veilleur.geo.normalize import is_code, is_latin, keys
 from veilleur.geo.tables import Facility, country_points, curated_admins, extra_places, read_tsv_gz
 
 #: Bump when the schema or the meaning of a column changes (part of the cache file's hash).
-INDEX_VERSION = "geo-index-3"
+INDEX_VERSION = "geo-index-4"
 TIER_PRIMARY, TIER_ALT, TIER_BARE, TIER_SKELETON, TIER_WEAK, TIER_WEAK_BARE = 0, 1, 2, 3, 5, 6
 
 
@@ -421,6 +421,7 @@ class IndexBuilder:
                 con.execute("INSERT INTO names SELECT key, tier, entry FROM staged ORDER BY key, tier, entry")
                 con.execute("DROP TABLE staged")
                 con.execute("CREATE INDEX entries_source ON entries(source)")
+                con.execute("CREATE INDEX entries_seat ON entries(seat)")  # admin areas by their seat
                 con.executemany("INSERT INTO meta VALUES (?,?)", sorted(meta.items()))
                 con.commit()
             finally:
