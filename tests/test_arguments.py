@@ -18,8 +18,9 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
 
 
 def events_of(pipeline: Pipeline, text: str, published: str | None = "2023-03-12") -> list[Event]:
-    doc = Document(id="t", text=text, language="fr",
-                   published=dt.date.fromisoformat(published) if published else None)
+    doc = Document(
+        id="t", text=text, language="fr", published=dt.date.fromisoformat(published) if published else None
+    )
     ((_, events),) = list(pipeline.process([doc]))
     return events
 
@@ -30,8 +31,13 @@ def only(events: list[Event]) -> Event:
 
 
 def test_attack_on_a_village_is_violence_against_civilians(pipeline: Pipeline) -> None:
-    e = only(events_of(pipeline, "Au moins 15 civils ont été tués samedi dans l'attaque de leur village par des "
-                                 "hommes armés non identifiés près de Bankass, dans le centre du Mali."))
+    e = only(
+        events_of(
+            pipeline,
+            "Au moins 15 civils ont été tués samedi dans l'attaque de leur village par des "
+            "hommes armés non identifiés près de Bankass, dans le centre du Mali.",
+        )
+    )
     assert (e.event_type, e.sub_event_type) == ("Violence against civilians", "Attack")
     assert e.place is not None and e.place.name == "Bankass" and e.place.country == "ML"
     assert e.place.geo_precision == 2  # "près de"
@@ -42,9 +48,14 @@ def test_attack_on_a_village_is_violence_against_civilians(pipeline: Pipeline) -
 
 
 def test_roadside_bomb_with_a_source_and_no_victims(pipeline: Pipeline) -> None:
-    e = only(events_of(pipeline, "Une bombe artisanale a explosé lundi au passage d'un convoi militaire près de "
-                                 "Ramadi, sans faire de victimes, selon une source sécuritaire irakienne.",
-                       published="2022-03-15"))
+    e = only(
+        events_of(
+            pipeline,
+            "Une bombe artisanale a explosé lundi au passage d'un convoi militaire près de "
+            "Ramadi, sans faire de victimes, selon une source sécuritaire irakienne.",
+            published="2022-03-15",
+        )
+    )
     assert e.sub_event_type == "Remote explosive/landmine/IED"
     assert e.fatalities == 0
     assert e.date.date == dt.date(2022, 3, 14)
@@ -52,8 +63,14 @@ def test_roadside_bomb_with_a_source_and_no_victims(pipeline: Pipeline) -> None:
 
 
 def test_claimed_drone_strike(pipeline: Pipeline) -> None:
-    e = only(events_of(pipeline, "Le 22 janvier, Kataëb Hezbollah a revendiqué une attaque au drone contre "
-                                 "la base aérienne d'Aïn al-Asad, dans l'ouest de l'Irak.", published="2021-01-28"))
+    e = only(
+        events_of(
+            pipeline,
+            "Le 22 janvier, Kataëb Hezbollah a revendiqué une attaque au drone contre "
+            "la base aérienne d'Aïn al-Asad, dans l'ouest de l'Irak.",
+            published="2021-01-28",
+        )
+    )
     assert e.sub_event_type == "Air/drone strike"
     assert e.place is not None and "Asad" in e.place.name
     assert e.date.date == dt.date(2021, 1, 22)
@@ -62,51 +79,75 @@ def test_claimed_drone_strike(pipeline: Pipeline) -> None:
 
 
 def test_state_forces_and_country_doers(pipeline: Pipeline) -> None:
-    e = only(events_of(pipeline, "L'armée israélienne a mené lundi des frappes aériennes contre des positions "
-                                 "du Hezbollah près de Naqoura, dans le sud du Liban.", published="2023-05-30"))
+    e = only(
+        events_of(
+            pipeline,
+            "L'armée israélienne a mené lundi des frappes aériennes contre des positions "
+            "du Hezbollah près de Naqoura, dans le sud du Liban.",
+            published="2023-05-30",
+        )
+    )
     assert e.sub_event_type == "Air/drone strike"
     assert e.actor1 is not None and e.actor1.name == "Military Forces of Israel"
     assert e.place is not None and e.place.country == "LB"
 
 
 def test_distance_and_bearing_from_a_town(pipeline: Pipeline) -> None:
-    e = only(events_of(pipeline, "De violents affrontements ont opposé mardi l'armée congolaise aux rebelles du "
-                                 "M23 à une vingtaine de kilomètres au nord de Goma.", published="2022-11-09"))
+    e = only(
+        events_of(
+            pipeline,
+            "De violents affrontements ont opposé mardi l'armée congolaise aux rebelles du "
+            "M23 à une vingtaine de kilomètres au nord de Goma.",
+            published="2022-11-09",
+        )
+    )
     assert (e.event_type, e.sub_event_type) == ("Battles", "Armed clash")
     assert e.place is not None and e.place.latitude > -1.68  # north of Goma (-1.68)
     assert e.place.geo_precision == 2
 
 
 def test_two_towns_named_together_are_two_events(pipeline: Pipeline) -> None:
-    events = events_of(pipeline, "Mardi, deux convois ont été attaqués à Samarra et à Baaqouba, sans faire "
-                                 "de victimes.", published="2021-12-15")
+    events = events_of(
+        pipeline,
+        "Mardi, deux convois ont été attaqués à Samarra et à Baaqouba, sans faire de victimes.",
+        published="2021-12-15",
+    )
     assert sorted(e.place.name for e in events if e.place) == ["Baqubah", "Samarra"]
 
 
 def test_a_road_between_two_towns_is_one_event(pipeline: Pipeline) -> None:
-    events = events_of(pipeline, "Cinq soldats ont été tués vendredi dans l'explosion d'une mine au passage de "
-                                 "leur véhicule entre Djibo et Namssiguia, a indiqué l'état-major.",
-                       published="2022-10-24")
+    events = events_of(
+        pipeline,
+        "Cinq soldats ont été tués vendredi dans l'explosion d'une mine au passage de "
+        "leur véhicule entre Djibo et Namssiguia, a indiqué l'état-major.",
+        published="2022-10-24",
+    )
     assert len(events) == 1 and events[0].fatalities == 5
 
 
 def test_one_incident_told_twice_is_one_event_with_both_sentences(pipeline: Pipeline) -> None:
-    events = events_of(pipeline, "Des rebelles ont attaqué jeudi une position de l'armée à Bossangoa. "
-                                 "Deux soldats ont été tués lors de cette attaque, selon une source militaire.",
-                       published="2022-09-03")
+    events = events_of(
+        pipeline,
+        "Des rebelles ont attaqué jeudi une position de l'armée à Bossangoa. "
+        "Deux soldats ont été tués lors de cette attaque, selon une source militaire.",
+        published="2022-09-03",
+    )
     e = only(events)
     assert e.fatalities == 2
     assert len(e.sources[0].evidence) == 2
 
 
-@pytest.mark.parametrize("text", [
-    "Le groupe a menacé de frapper les bases américaines si les troupes ne partaient pas.",
-    "Les convois de la coalition sont pris pour cible plusieurs fois par semaine dans le sud de l'Irak.",
-    "Le ministre a promis de nouvelles frappes contre les terroristes dans la région de Mopti.",
-    "Aucune attaque n'a été signalée à Gao depuis un mois.",
-    "Des hélicoptères américains patrouillent sans arrêt au-dessus de la base d'Aïn al-Asad.",
-    "Les jihadistes avaient déjà attaqué la ville de Kaya il y a des années.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le groupe a menacé de frapper les bases américaines si les troupes ne partaient pas.",
+        "Les convois de la coalition sont pris pour cible plusieurs fois par semaine dans le sud de l'Irak.",
+        "Le ministre a promis de nouvelles frappes contre les terroristes dans la région de Mopti.",
+        "Aucune attaque n'a été signalée à Gao depuis un mois.",
+        "Des hélicoptères américains patrouillent sans arrêt au-dessus de la base d'Aïn al-Asad.",
+        "Les jihadistes avaient déjà attaqué la ville de Kaya il y a des années.",
+    ],
+)
 def test_not_events(pipeline: Pipeline, text: str) -> None:
     assert events_of(pipeline, text) == []
 
@@ -117,19 +158,36 @@ def test_no_place_no_event(pipeline: Pipeline) -> None:
 
 
 def test_weekday_fixes_the_year_without_a_publication_date(pipeline: Pipeline) -> None:
-    e = only(events_of(pipeline, "Des sources locales ont fait état mardi 4 janvier d'une frappe au drone contre "
-                                 "la base d'Aïn al-Asad.", published=None))
+    e = only(
+        events_of(
+            pipeline,
+            "Des sources locales ont fait état mardi 4 janvier d'une frappe au drone contre "
+            "la base d'Aïn al-Asad.",
+            published=None,
+        )
+    )
     assert e.date.date == dt.date(2022, 1, 4)
 
 
-@pytest.mark.parametrize(("text", "coding"), [
-    ("Des centaines d'étudiants ont manifesté lundi à Ouagadougou contre la vie chère, avant de se disperser "
-     "dans le calme.", ("Protests", "Peaceful protest")),
-    ("Des centaines d'étudiants ont manifesté lundi à Ouagadougou. La police les a dispersés à coups de gaz "
-     "lacrymogène.", ("Protests", "Protest with intervention")),
-    ("Des centaines de jeunes ont manifesté lundi à Ouagadougou et ont saccagé des bâtiments publics.",
-     ("Riots", "Violent demonstration")),
-])
+@pytest.mark.parametrize(
+    ("text", "coding"),
+    [
+        (
+            "Des centaines d'étudiants ont manifesté lundi à Ouagadougou contre la vie chère, avant de se disperser "
+            "dans le calme.",
+            ("Protests", "Peaceful protest"),
+        ),
+        (
+            "Des centaines d'étudiants ont manifesté lundi à Ouagadougou. La police les a dispersés à coups de gaz "
+            "lacrymogène.",
+            ("Protests", "Protest with intervention"),
+        ),
+        (
+            "Des centaines de jeunes ont manifesté lundi à Ouagadougou et ont saccagé des bâtiments publics.",
+            ("Riots", "Violent demonstration"),
+        ),
+    ],
+)
 def test_protest_outcomes(pipeline: Pipeline, text: str, coding: tuple[str, str]) -> None:
     e = only(events_of(pipeline, text))
     assert (e.event_type, e.sub_event_type) == coding

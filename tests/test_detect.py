@@ -44,17 +44,30 @@ def modality_of(nlp, lex, text, word):
     ("text", "word", "expected"),
     [
         ("Mardi, un convoi de l'armée malienne a été attaqué près de Boni.", "attaqué", Modality.FACTUAL),
-        ("Des hommes armés ont attaqué le poste de gendarmerie de Kaya dans la nuit.", "attaqué", Modality.FACTUAL),
+        (
+            "Des hommes armés ont attaqué le poste de gendarmerie de Kaya dans la nuit.",
+            "attaqué",
+            Modality.FACTUAL,
+        ),
         ("Le groupe a menacé d'attaquer les bases françaises.", "attaquer", Modality.HYPOTHETICAL),
         ("Les rebelles attaqueront la ville si l'armée ne se retire pas.", "attaqueront", Modality.FUTURE),
         ("S'ils attaquent le camp, la riposte sera terrible.", "attaquent", Modality.HYPOTHETICAL),
-        ("Les convois ont été pris pour cible plus de cinquante fois cette année.", "pris pour cible",
-         Modality.GENERIC),
-        ("Les milices prennent régulièrement pour cible les camions de ravitaillement.", "prennent",
-         Modality.GENERIC),
+        (
+            "Les convois ont été pris pour cible plus de cinquante fois cette année.",
+            "pris pour cible",
+            Modality.GENERIC,
+        ),
+        (
+            "Les milices prennent régulièrement pour cible les camions de ravitaillement.",
+            "prennent",
+            Modality.GENERIC,
+        ),
         ("Ils n'ont jamais attaqué la caserne.", "attaqué", Modality.NEGATED),
-        ("La possibilité d'une attaque contre l'aéroport inquiète les diplomates.", "attaque",
-         Modality.HYPOTHETICAL),
+        (
+            "La possibilité d'une attaque contre l'aéroport inquiète les diplomates.",
+            "attaque",
+            Modality.HYPOTHETICAL,
+        ),
         ("Les soldats ont réussi à repousser les assaillants près de Djibo.", "repousser", Modality.FACTUAL),
         ("Les convois seraient visés à partir de janvier.", "visés", Modality.HYPOTHETICAL),
     ],
@@ -64,7 +77,9 @@ def test_modality(nlp, lex, text, word, expected):
 
 
 def test_past_conditional_is_a_hedged_fact(nlp, lex):
-    (_, reading, _, _), *_ = [r for r in readings(nlp, lex, "Trois civils auraient été tués à Mora.") if "tués" in r[0]]
+    (_, reading, _, _), *_ = [
+        r for r in readings(nlp, lex, "Trois civils auraient été tués à Mora.") if "tués" in r[0]
+    ]
     assert reading.modality is Modality.FACTUAL
     assert reading.claim is Claim.HEDGED
 
@@ -78,7 +93,11 @@ def test_claim_verb_marks_a_claim(nlp, lex):
 @pytest.mark.parametrize(
     ("text", "word", "sub"),
     [
-        ("Une bombe en bordure de route a visé une patrouille à Gao.", "visé", "Remote explosive/landmine/IED"),
+        (
+            "Une bombe en bordure de route a visé une patrouille à Gao.",
+            "visé",
+            "Remote explosive/landmine/IED",
+        ),
         ("Des roquettes ont frappé la base de Kidal.", "frappé", "Shelling/artillery/missile attack"),
         ("Un drone a frappé un véhicule près de Tombouctou.", "frappé", "Air/drone strike"),
     ],
@@ -87,7 +106,8 @@ def test_weapon_decides_sub_type(nlp, lex, text, word, sub):
     for trig, _reading, hit, sent in readings(nlp, lex, text):
         if word in trig:
             coding = weapon_coding(scope_tokens(sent, hit), lex, anchor=hit.head) or weapon_coding(
-                list(sent), lex, anchor=hit.head)
+                list(sent), lex, anchor=hit.head
+            )
             assert coding is not None and coding.sub_event_type == sub
             return
     raise AssertionError(f"no trigger '{word}'")
@@ -106,9 +126,16 @@ def test_bad_language_data_names_the_file(monkeypatch):
     from veilleur import lang
     from veilleur.detect import lexicon
 
-    bad = lang.LanguageData("xx", {"triggers": {"frames": {"x": {"event_type": "Battles",
-                                                                 "sub_event_type": "Nope", "verbs": ["a"]}}},
-                                   "modality": {}, "reporting": {}})
+    bad = lang.LanguageData(
+        "xx",
+        {
+            "triggers": {
+                "frames": {"x": {"event_type": "Battles", "sub_event_type": "Nope", "verbs": ["a"]}}
+            },
+            "modality": {},
+            "reporting": {},
+        },
+    )
     monkeypatch.setattr(lang, "load", lambda code: bad)
     lexicon.load_lexicon.cache_clear()
     try:

@@ -10,11 +10,10 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
-from spacy.tokens import Token
 
-from veilleur.arguments.places import PlaceMention, find_places, resolve_cached
+from veilleur.arguments.places import PlaceMention, find_places
 from veilleur.arguments.roles import assign_actors, reporter_text
 from veilleur.detect import (
     Coding,
@@ -60,9 +59,18 @@ def _own_scope(sent: SpacySpan, scope: list[Token], lex: Lexicon) -> list[Token]
     """The scope without the parts that tell another incident ("en représailles à des tirs de roquettes")."""
     other: set[int] = set()
     for tok in scope:
-        if tok.i not in other and tok.dep_ in ("obl", "obl:mod", "nmod", "advcl") and (
-                any(token_keys(c) & lex.distinct_links for c in tok.children if c.dep_ in ("case", "mark", "fixed"))
-                or (token_keys(tok) & lex.distinct_links and any(c.dep_ == "case" for c in tok.children))):
+        if (
+            tok.i not in other
+            and tok.dep_ in ("obl", "obl:mod", "nmod", "advcl")
+            and (
+                any(
+                    token_keys(c) & lex.distinct_links
+                    for c in tok.children
+                    if c.dep_ in ("case", "mark", "fixed")
+                )
+                or (token_keys(tok) & lex.distinct_links and any(c.dep_ == "case" for c in tok.children))
+            )
+        ):
             other.update(t.i for t in tok.subtree)
     return [t for t in scope if t.i not in other]
 
@@ -75,8 +83,11 @@ def _coding_for(sent: SpacySpan, hit: TriggerHit, scope: list[Token], lex: Lexic
     if weapon is None and hit.frame.fallback is None:
         weapon = weapon_coding(_own_scope(sent, list(sent), lex), lex, anchor=hit.head)
     target = target_coding([t for t in own if t.i != hit.head], lex)
-    if target is not None and target.event_type == "Violence against civilians" and (
-            weapon is None or weapon.event_type == "Battles"):
+    if (
+        target is not None
+        and target.event_type == "Violence against civilians"
+        and (weapon is None or weapon.event_type == "Battles")
+    ):
         return target, 3  # shooting or killing civilians is violence against civilians, not a battle
     if weapon is not None:
         return weapon, 3
@@ -137,26 +148,26 @@ _PROTEST_OUTCOMES = {
 
 def _protest_outcome(sents: list[SpacySpan], k: int, lex: Lexicon) -> Coding | None:
     """A protest's sentence and the next one tell whether it stayed peaceful."""
-    tokens = [t for s in sents[k:k + 2] for t in s]
+    tokens = [t for s in sents[k : k + 2] for t in s]
     for outcome, cues in lex.protest_outcomes:
         for start, end in find_phrases(tokens, cues) if cues else []:
             head = tokens[start]
             # "avant de se disperser dans le calme": the protesters left; nobody dispersed them
-            reflexive = end - start == 1 and any("Yes" in c.morph.get("Reflex") for c in head.children)
+            reflexive = end - start == 1 and any("Yes" in c.morph.get("Reflex", []) for c in head.children)
             if not reflexive and not any(token_keys(c) & lex.negation for c in head.children):
                 return _PROTEST_OUTCOMES[outcome]
     return None
 
 
 def _victims(sent: SpacySpan, c: _Candidate, res: Resources) -> int | None:
-    """"ont tué quatre personnes": the number on the object of a killing verb."""
+    """ "ont tué quatre personnes": the number on the object of a killing verb."""
     if c.hit.frame.name != "kill" or not c.hit.is_verb:
         return None
     trig = sent.doc[c.hit.head]
     if any(ch.dep_ == "aux:pass" for ch in trig.children):
         return None
     for obj in (ch for ch in trig.children if ch.dep_ == "obj"):
-        words = [t.text for t in sent.doc[obj.left_edge.i:obj.i]]
+        words = [t.text for t in sent.doc[obj.left_edge.i : obj.i]]
         while words and words[-1].lower() in ("de", "d'", "d’", "of"):
             words.pop()
         for text in (" ".join([*words, obj.text]), " ".join(words)):  # "une vingtaine", "quatre personnes"
@@ -167,12 +178,14 @@ def _victims(sent: SpacySpan, c: _Candidate, res: Resources) -> int | None:
 
 
 def _plural_vague(sent: SpacySpan, c: _Candidate, places: list[PlaceMention], lex: Lexicon) -> bool:
-    """"des frappes aériennes", "les frappes aux drones de la Résistance": a plural with no number and no place
+    """ "des frappes aériennes", "les frappes aux drones de la Résistance": a plural with no number and no place
     of its own is a kind of incident, not one incident."""
     if c.hit.is_verb:
         return False
     tok = sent.doc[c.hit.head]
-    if "Plur" not in tok.morph.get("Number") or any(ch.like_num or ch.dep_ == "nummod" for ch in tok.children):
+    if "Plur" not in tok.morph.get("Number", []) or any(
+        ch.like_num or ch.dep_ == "nummod" for ch in tok.children
+    ):
         return False
     own = {t.i for t in c.scope}
     if any(p.fineness <= 2 and p.start in own for p in places):
@@ -190,18 +203,23 @@ def _plural_vague(sent: SpacySpan, c: _Candidate, places: list[PlaceMention], le
 
 
 def _distinct(sent: SpacySpan, hit: TriggerHit, lex: Lexicon) -> bool:
-    """"parallèlement à l'attaque", "après l'attaque": a trigger introduced as another incident."""
+    """ "parallèlement à l'attaque", "après l'attaque": a trigger introduced as another incident."""
     tok = sent.doc[hit.head]
-    links = {w for ch in tok.children if ch.dep_ in ("case", "mark", "advmod", "fixed")
-             for w in (ch.lower_, ch.lemma_.lower())}
+    links = {
+        w
+        for ch in tok.children
+        if ch.dep_ in ("case", "mark", "advmod", "fixed")
+        for w in (ch.lower_, ch.lemma_.lower())
+    }
     for ch in tok.children:
         if ch.dep_ == "case":
             links.update(g.lower_ for g in ch.children)
     return bool(links & lex.distinct_links)
 
 
-def _choose_places(sent: SpacySpan, hit: TriggerHit, places: list[PlaceMention],
-                   scope: list[Token], own_only: bool = False) -> list[PlaceMention]:
+def _choose_places(
+    sent: SpacySpan, hit: TriggerHit, places: list[PlaceMention], scope: list[Token], own_only: bool = False
+) -> list[PlaceMention]:
     """The places of one trigger: the finest place nearest in the tree; several when they are coordinated."""
     places = [p for p in places if p.fineness <= 2]  # a country is context, never an event's place
     if own_only:
@@ -222,8 +240,11 @@ def _choose_places(sent: SpacySpan, hit: TriggerHit, places: list[PlaceMention],
         return []  # a relative clause describing someone ("qui a combattu Daech") takes no place from the sentence
     chosen = [best]
     for *_rest, p in scored[1:]:
-        if p.fineness <= 2 and p.place.name not in {c.place.name for c in chosen} and any(
-                _coordinated(sent, c, p) for c in chosen):
+        if (
+            p.fineness <= 2
+            and p.place.name not in {c.place.name for c in chosen}
+            and any(_coordinated(sent, c, p) for c in chosen)
+        ):
             chosen.append(p)
     return chosen
 
@@ -232,18 +253,22 @@ _JOINERS = {"et", "ou", ",", "à", "a", "de", "d'", "d’", "du", "en", "dans", 
 
 
 def _coordinated(sent: SpacySpan, a: PlaceMention, b: PlaceMention) -> bool:
-    """"à Diwaniyeh et à Babel", "d'Aïn al-Asad et de Victory": two places joined by a conjunction (not the
+    """ "à Diwaniyeh et à Babel", "d'Aïn al-Asad et de Victory": two places joined by a conjunction (not the
     two ends of a road: "entre Djibo et Namssiguia")."""
     first, second = (a, b) if a.start < b.start else (b, a)
     if first.start > sent.start and sent.doc[first.start - 1].lower_ in ("entre", "between"):
         return False
-    between = [t.lower_ for t in sent.doc[first.end:second.start]]
-    return 0 < len(between) <= 3 and any(w in ("et", "ou") for w in between) and all(
-        w in _JOINERS for w in between)
+    between = [t.lower_ for t in sent.doc[first.end : second.start]]
+    return (
+        0 < len(between) <= 3
+        and any(w in ("et", "ou") for w in between)
+        and all(w in _JOINERS for w in between)
+    )
 
 
-def _date_for(sent: SpacySpan, hit: TriggerHit, res: Resources, published: dt.date | None,
-              scope: list[Token]) -> DateValue | None:
+def _date_for(
+    sent: SpacySpan, hit: TriggerHit, res: Resources, published: dt.date | None, scope: list[Token]
+) -> DateValue | None:
     exprs = res.dates.find(sent.text)
     if not exprs:
         return None
@@ -269,14 +294,29 @@ def reference_date(doc: Doc, res: Resources, published: dt.date | None) -> DateV
     best: DateValue | None = None
     for expr in res.dates.find(doc.text):
         value = res.dates.resolve(expr, published)
-        if value.date and value.precision == 1 and dt.timedelta(0) <= published - value.date <= dt.timedelta(7):
-            if best is None or value.date > best.date:  # type: ignore[operator]
+        if (
+            value.date
+            and value.precision == 1
+            and dt.timedelta(0) <= published - value.date <= dt.timedelta(7)
+        ):
+            if best is None or (best.date is not None and value.date > best.date):
                 best = value
-    if best is not None:
-        return DateValue(best.date, 2, best.date - dt.timedelta(days=1), best.date,
-                         expression=best.expression, note="date of the article's news (no date in the sentence)")
-    return DateValue(published, 2, published - dt.timedelta(days=2), published,
-                     note="publication date (no date in the sentence)")
+    if best is not None and best.date is not None:
+        return DateValue(
+            best.date,
+            2,
+            best.date - dt.timedelta(days=1),
+            best.date,
+            expression=best.expression,
+            note="date of the article's news (no date in the sentence)",
+        )
+    return DateValue(
+        published,
+        2,
+        published - dt.timedelta(days=2),
+        published,
+        note="publication date (no date in the sentence)",
+    )
 
 
 def article_countries(document: Document, doc: Doc, res: Resources) -> list[str]:
@@ -287,8 +327,11 @@ def article_countries(document: Document, doc: Doc, res: Resources) -> list[str]
     for ent in doc.ents:
         if ent.label_ in ("LOC", "GPE"):
             # a name that, spelt this way, only one country has ("Aguelhok", "Niamey")
-            found = {c.country for c in res.gazetteer.candidates(ent.text)
-                     if not c.weak and c.kind != "country" and c.match == MATCH_PRIMARY}
+            found = {
+                c.country
+                for c in res.gazetteer.candidates(ent.text)
+                if not c.weak and c.kind != "country" and c.match == MATCH_PRIMARY
+            }
             if len(found) == 1:
                 places[found.pop()] += 1
     ranked = [c for c, _ in counts.most_common()]
@@ -304,7 +347,8 @@ def build_mentions(document: Document, doc: Doc, res: Resources) -> list[Mention
         return build_linear_mentions(document, doc, res)
     countries = article_countries(document, doc, res)
     main_country = countries[0] if countries else None
-    ref_date: DateValue | None | bool = False  # computed lazily
+    ref_date: DateValue | None = None
+    ref_done = False  # the reference date is computed on first need
     mentions: list[Mention] = []
     sents = list(doc.sents)
     for k, sent in enumerate(sents):
@@ -325,7 +369,9 @@ def build_mentions(document: Document, doc: Doc, res: Resources) -> list[Mention
         for c in cands:
             if not _concrete(c, bool(tolls), res.lexicon) or _plural_vague(sent, c, places, res.lexicon):
                 continue
-            chosen = _choose_places(sent, c.hit, places, c.scope, own_only=_distinct(sent, c.hit, res.lexicon))
+            chosen = _choose_places(
+                sent, c.hit, places, c.scope, own_only=_distinct(sent, c.hit, res.lexicon)
+            )
             if c.coding.event_type == "Protests":
                 c.coding = _protest_outcome(sents, k, res.lexicon) or c.coding
             if len(chosen) >= 3:
@@ -334,40 +380,49 @@ def build_mentions(document: Document, doc: Doc, res: Resources) -> list[Mention
             if date is None and c.reading.background:
                 continue  # an incident told as background ("avaient attaqué ... en 2019") with no date of its own
             if date is None:
-                if ref_date is False:
-                    ref_date = reference_date(doc, res, document.published)
-                date = ref_date or None
+                if not ref_done:
+                    ref_date, ref_done = reference_date(doc, res, document.published), True
+                date = ref_date
             country = next((p.place.country for p in chosen if p.place.country), main_country)
-            roles = assign_actors(sent, c.hit, c.reading, res.actors, country, c.coding, res.lexicon,
-                                  res.gazetteer.countries)
+            roles = assign_actors(
+                sent, c.hit, c.reading, res.actors, country, c.coding, res.lexicon, res.gazetteer.countries
+            )
             killed = [t.killed for t in tolls if t.killed is not None]
             fatalities = min(killed) if killed else _victims(sent, c, res)
-            if fatalities is None and c.coding.sub_event_type in ("Peaceful protest", "Protest with intervention"):
+            if fatalities is None and c.coding.sub_event_type in (
+                "Peaceful protest",
+                "Protest with intervention",
+            ):
                 fatalities = 0  # a protest that was not met with lethal force has no dead
             claim = c.reading.claim
             reporter = reporter_text(sent, c.reading, res.lexicon)
             sent_span = Span(sent.start_char, sent.end_char, sent.text)
-            trig = sent.doc[c.hit.start:c.hit.end]
-            for p in chosen or [None]:
-                mentions.append(Mention(
-                    document_id=document.id,
-                    trigger=Span(trig.start_char, trig.end_char, trig.text),
-                    sentence=sent_span,
-                    event_type=c.coding.event_type,
-                    sub_event_type=c.coding.sub_event_type,
-                    modality=c.reading.modality,
-                    actor1=roles.actor1, actor2=roles.actor2,
-                    assoc_actor_1=roles.assoc1, assoc_actor_2=roles.assoc2,
-                    place_text=p.text if p else None,
-                    place=p.place if p and p.fineness <= 2 else None,
-                    date=date or DateValue(),
-                    fatalities=fatalities,
-                    claim=claim if claim is not Claim.REPORTED or not roles.claimed else Claim.CLAIMED,
-                    reporting_source=reporter,
-                    evidence=[sent_span],
-                    score=c.coding_strength / 3,
-                    notes=list(c.reading.why),
-                ))
+            trig = sent.doc[c.hit.start : c.hit.end]
+            targets: list[PlaceMention | None] = list(chosen) or [None]
+            for p in targets:
+                mentions.append(
+                    Mention(
+                        document_id=document.id,
+                        trigger=Span(trig.start_char, trig.end_char, trig.text),
+                        sentence=sent_span,
+                        event_type=c.coding.event_type,
+                        sub_event_type=c.coding.sub_event_type,
+                        modality=c.reading.modality,
+                        actor1=roles.actor1,
+                        actor2=roles.actor2,
+                        assoc_actor_1=roles.assoc1,
+                        assoc_actor_2=roles.assoc2,
+                        place_text=p.text if p else None,
+                        place=p.place if p and p.fineness <= 2 else None,
+                        date=date or DateValue(),
+                        fatalities=fatalities,
+                        claim=claim if claim is not Claim.REPORTED or not roles.claimed else Claim.CLAIMED,
+                        reporting_source=reporter,
+                        evidence=[sent_span],
+                        score=c.coding_strength / 3,
+                        notes=list(c.reading.why),
+                    )
+                )
     return mentions
 
 

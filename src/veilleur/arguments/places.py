@@ -37,7 +37,9 @@ class PlaceMention:
 
 
 @lru_cache(maxsize=65536)
-def resolve_cached(gaz: Gazetteer, text: str, countries: tuple[str, ...], lang: str | None = None) -> Place | None:
+def resolve_cached(
+    gaz: Gazetteer, text: str, countries: tuple[str, ...], lang: str | None = None
+) -> Place | None:
     """Gazetteer look-ups repeat across sentences and articles: keep the recent answers (pure function)."""
     if lang is not None:
         return gaz.resolve_phrase(text, lang=lang, countries=countries)
@@ -50,8 +52,18 @@ def _vocabulary(lang: str) -> tuple[frozenset[str], frozenset[str]]:
     w = place_words(lang)
     units = {*w.admin_words, *w.place_words, *w.facility_words}
     words: set[str] = set()
-    for group in (w.directions, w.direction_adjectives, units, w.units, w.number_words, w.approx_numbers,
-                  w.prepositions, w.near, w.articles, w.of):
+    for group in (
+        w.directions,
+        w.direction_adjectives,
+        units,
+        w.units,
+        w.number_words,
+        w.approx_numbers,
+        w.prepositions,
+        w.near,
+        w.articles,
+        w.of,
+    ):
         for phrase in group:
             words.update(word_key(phrase).replace("'", "' ").replace("-", " - ").split())
     heads = {word_key(u).split()[0] for u in units}
@@ -105,8 +117,15 @@ def _phrase_start(sent: SpacySpan, start: int, vocab: frozenset[str]) -> list[To
     return kept
 
 
-def _resolve(gaz: Gazetteer, sent: SpacySpan, start: int, end: int, lang: str, vocab: frozenset[str],
-             countries: Sequence[str]) -> Place | None:
+def _resolve(
+    gaz: Gazetteer,
+    sent: SpacySpan,
+    start: int,
+    end: int,
+    lang: str,
+    vocab: frozenset[str],
+    countries: Sequence[str],
+) -> Place | None:
     doc = sent.doc
     name = doc[start:end].text
     before = _phrase_start(sent, start, vocab)
@@ -141,7 +160,12 @@ def _facility_spans(sent: SpacySpan, heads: frozenset[str]) -> dict[tuple[int, i
         if _key(doc[i]) not in heads:
             continue
         j = i + 1
-        while j < sent.end and j - i <= 4 and _key(doc[j]) not in (*_OF, "des") and doc[j].text not in _STOP_PUNCT:
+        while (
+            j < sent.end
+            and j - i <= 4
+            and _key(doc[j]) not in (*_OF, "des")
+            and doc[j].text not in _STOP_PUNCT
+        ):
             if doc[j].pos_ in ("VERB", "AUX"):
                 break
             j += 1
@@ -150,10 +174,19 @@ def _facility_spans(sent: SpacySpan, heads: frozenset[str]) -> dict[tuple[int, i
         if run is None:
             # "le poste-frontière irako-koweïtien": a described facility with no name
             e = i + 1
-            while e < sent.end and e - i <= 6 and (
-                    doc[e].pos_ in ("ADJ", "NOUN") or doc[e].text == "-"
+            while (
+                e < sent.end
+                and e - i <= 6
+                and (
+                    doc[e].pos_ in ("ADJ", "NOUN")
+                    or doc[e].text == "-"
                     or (doc[e].pos_ in ("PROPN", "X") and doc[e].is_lower)
-                    or (not doc[e - 1].whitespace_ and doc[e].pos_ not in ("ADP", "AUX", "VERB", "DET", "PUNCT"))):
+                    or (
+                        not doc[e - 1].whitespace_
+                        and doc[e].pos_ not in ("ADP", "AUX", "VERB", "DET", "PUNCT")
+                    )
+                )
+            ):
                 if doc[e].text in _STOP_PUNCT:
                     break
                 e += 1
@@ -203,7 +236,9 @@ def find_places(sent: SpacySpan, gaz: Gazetteer, lang: str, countries: Sequence[
 
     found: list[PlaceMention] = []
     taken: set[int] = set()
-    for (start, end), (anchor, named) in sorted(spans.items(), key=lambda kv: (-(kv[0][1] - kv[0][0]), kv[0][0])):
+    for (start, end), (anchor, named) in sorted(
+        spans.items(), key=lambda kv: (-(kv[0][1] - kv[0][0]), kv[0][0])
+    ):
         if any(k in taken for k in range(start, end)):
             continue
         if (start, end) not in facility and any(k in blocked for k in range(start, end)):

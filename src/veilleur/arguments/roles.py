@@ -40,8 +40,16 @@ def _matches_in(matches: list[tuple[set[int], ActorMatch]], idx: set[int]) -> li
     return [m for toks, m in matches if toks & idx]
 
 
-def assign_actors(sent: SpacySpan, hit: TriggerHit, reading: Reading, actors: ActorDictionary,
-                  country: str | None, coding: Coding, lex: Lexicon, countries: Countries) -> Roles:
+def assign_actors(
+    sent: SpacySpan,
+    hit: TriggerHit,
+    reading: Reading,
+    actors: ActorDictionary,
+    country: str | None,
+    coding: Coding,
+    lex: Lexicon,
+    countries: Countries,
+) -> Roles:
     doc = sent.doc
     trig = doc[hit.head]
     found = []
@@ -53,7 +61,7 @@ def assign_actors(sent: SpacySpan, hit: TriggerHit, reading: Reading, actors: Ac
     agent: set[int] = set()
     patient: set[int] = set()
     if hit.is_verb:
-        passive = any(c.dep_ == "aux:pass" for c in trig.children) or "Pass" in trig.morph.get("Voice")
+        passive = any(c.dep_ == "aux:pass" for c in trig.children) or "Pass" in trig.morph.get("Voice", [])
         for ch in trig.children:
             if ch.dep_ in _PASS_SUBJ or (passive and ch.dep_ in _SUBJ):
                 patient |= _sub(ch)
@@ -118,7 +126,11 @@ def assign_actors(sent: SpacySpan, hit: TriggerHit, reading: Reading, actors: Ac
     if not a1:
         # a country as the doer ("Israël a frappé", "la Turquie a bombardé"): its state forces
         for ent in sent.ents:
-            if ent.label_ in ("LOC", "GPE") and ent.root.i in agent and ent.root.dep_ in ("nsubj", "obl:agent"):
+            if (
+                ent.label_ in ("LOC", "GPE")
+                and ent.root.i in agent
+                and ent.root.dep_ in ("nsubj", "obl:agent")
+            ):
                 iso = countries.lookup(ent.text)
                 if iso:
                     roles.actor1 = actors.state_forces(iso)
@@ -155,8 +167,12 @@ def reporter_text(sent: SpacySpan, reading: Reading, lex: Lexicon) -> str | None
         if token_keys(tok) & {p[0] for p in lex.source_prepositions if len(p) == 1} and tok.head.i != tok.i:
             heads.append(tok.head)
     for head in heads:
-        span = doc[head.left_edge.i:head.right_edge.i + 1]
-        names = [e for e in doc.ents if e.start >= span.start and e.end <= span.end and e.label_ in ("ORG", "MISC", "PER")]
+        span = doc[head.left_edge.i : head.right_edge.i + 1]
+        names = [
+            e
+            for e in doc.ents
+            if e.start >= span.start and e.end <= span.end and e.label_ in ("ORG", "MISC", "PER")
+        ]
         if names:
             return names[0].text
         quoted = _quoted(span.text)
@@ -166,7 +182,7 @@ def reporter_text(sent: SpacySpan, reading: Reading, lex: Lexicon) -> str | None
         while words and token_keys(words[0]) & {p[0] for p in lex.source_prepositions}:
             words = words[1:]
         if words:
-            return doc[words[0].i:words[-1].i + 1].text
+            return doc[words[0].i : words[-1].i + 1].text
     return None
 
 
@@ -175,7 +191,7 @@ def _quoted(text: str) -> str | None:
         a = text.find(open_q)
         b = text.find(close_q, a + 1)
         if a >= 0 and b > a:
-            inner = text[a + 1:b].strip()
+            inner = text[a + 1 : b].strip()
             if 0 < len(inner) < 60:
                 return inner
     return None

@@ -12,18 +12,42 @@ from veilleur.errors import LanguageDataError
 
 EVENT_TYPES: dict[str, tuple[str, ...]] = {
     "Battles": ("Armed clash", "Government regains territory", "Non-state actor overtakes territory"),
-    "Explosions/Remote violence": ("Chemical weapon", "Air/drone strike", "Suicide bomb",
-                                   "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Grenade"),
+    "Explosions/Remote violence": (
+        "Chemical weapon",
+        "Air/drone strike",
+        "Suicide bomb",
+        "Shelling/artillery/missile attack",
+        "Remote explosive/landmine/IED",
+        "Grenade",
+    ),
     "Violence against civilians": ("Sexual violence", "Attack", "Abduction/forced disappearance"),
     "Protests": ("Peaceful protest", "Protest with intervention", "Excessive force against protesters"),
     "Riots": ("Violent demonstration", "Mob violence"),
-    "Strategic developments": ("Agreement", "Arrests", "Change to group/activity", "Disrupted weapons use",
-                               "Headquarters or base established", "Looting/property destruction",
-                               "Non-violent transfer of territory", "Other"),
+    "Strategic developments": (
+        "Agreement",
+        "Arrests",
+        "Change to group/activity",
+        "Disrupted weapons use",
+        "Headquarters or base established",
+        "Looting/property destruction",
+        "Non-violent transfer of territory",
+        "Other",
+    ),
 }
 
-_ELISIONS = {"d'": "de", "l'": "le", "n'": "ne", "qu'": "que", "j'": "je", "m'": "me", "t'": "te",
-             "c'": "ce", "jusqu'": "jusque", "lorsqu'": "lorsque", "puisqu'": "puisque"}
+_ELISIONS = {
+    "d'": "de",
+    "l'": "le",
+    "n'": "ne",
+    "qu'": "que",
+    "j'": "je",
+    "m'": "me",
+    "t'": "te",
+    "c'": "ce",
+    "jusqu'": "jusque",
+    "lorsqu'": "lorsque",
+    "puisqu'": "puisque",
+}
 
 
 def norm_word(word: str) -> str:
@@ -130,37 +154,73 @@ def load_lexicon(code: str) -> Lexicon:
         coding = None if table.get("sub") == "weapon" else _coding(where, table)
         fallback = None
         if "fallback_event_type" in table:
-            fallback = _coding(where, {"event_type": table["fallback_event_type"],
-                                       "sub_event_type": table.get("fallback_sub_event_type")})
-        frames.append(Frame(name, coding, fallback, _phrases(where, table, "verbs"), _phrases(where, table, "nouns"),
-                            _set(where, table, "weak_nouns"), _set(where, table, "weak_verbs"),
-                            _set(where, table, "reverse_roles"),
-                            bool(table.get("requires_weapon", False))))
+            fallback = _coding(
+                where,
+                {
+                    "event_type": table["fallback_event_type"],
+                    "sub_event_type": table.get("fallback_sub_event_type"),
+                },
+            )
+        frames.append(
+            Frame(
+                name,
+                coding,
+                fallback,
+                _phrases(where, table, "verbs"),
+                _phrases(where, table, "nouns"),
+                _set(where, table, "weak_nouns"),
+                _set(where, table, "weak_verbs"),
+                _set(where, table, "reverse_roles"),
+                bool(table.get("requires_weapon", False)),
+            )
+        )
     if not frames:
         raise LanguageDataError(f"lang/{code}/triggers.toml defines no [frames]")
-    weapons = tuple(Weapon(_coding(f"lang/{code}/triggers.toml [[weapons]] #{i}", w),
-                           _phrases(f"lang/{code}/triggers.toml [[weapons]] #{i}", w, "cues"))
-                    for i, w in enumerate(trig.get("weapons", [])))
-    targets = tuple((_coding(f"lang/{code}/triggers.toml [targets.{k}]", t),
-                     _set(f"lang/{code}/triggers.toml [targets.{k}]", t, "cues"))
-                    for k, t in trig.get("targets", {}).items())
+    weapons = tuple(
+        Weapon(
+            _coding(f"lang/{code}/triggers.toml [[weapons]] #{i}", w),
+            _phrases(f"lang/{code}/triggers.toml [[weapons]] #{i}", w, "cues"),
+        )
+        for i, w in enumerate(trig.get("weapons", []))
+    )
+    targets = tuple(
+        (
+            _coding(f"lang/{code}/triggers.toml [targets.{k}]", t),
+            _set(f"lang/{code}/triggers.toml [targets.{k}]", t, "cues"),
+        )
+        for k, t in trig.get("targets", {}).items()
+    )
     links = trig.get("links", {})
     lw = f"lang/{code}/triggers.toml [links]"
     mw, rw = f"lang/{code}/modality.toml", f"lang/{code}/reporting.toml"
     return Lexicon(
-        code=code, frames=tuple(frames), weapons=weapons, targets=targets,
+        code=code,
+        frames=tuple(frames),
+        weapons=weapons,
+        targets=targets,
         default=_coding(f"lang/{code}/triggers.toml [defaults]", trig.get("defaults", {})),
-        distinct_links=_set(lw, links, "distinct"), anaphoric=_set(lw, links, "anaphoric"),
+        distinct_links=_set(lw, links, "distinct"),
+        anaphoric=_set(lw, links, "anaphoric"),
         non_violent=_set(lw, links, "non_violent"),
-        threat=_set(mw, mod, "threat"), hypothetical=_set(mw, mod, "hypothetical"),
-        condition_marks=_phrases(mw, mod, "condition_marks"), negation=_set(mw, mod, "negation"),
-        success=_set(mw, mod, "success"), success_in_past=_set(mw, mod, "success_in_past"),
+        threat=_set(mw, mod, "threat"),
+        hypothetical=_set(mw, mod, "hypothetical"),
+        condition_marks=_phrases(mw, mod, "condition_marks"),
+        negation=_set(mw, mod, "negation"),
+        success=_set(mw, mod, "success"),
+        success_in_past=_set(mw, mod, "success_in_past"),
         perpetration=_set(mw, mod, "perpetration"),
-        generic=_phrases(mw, mod, "generic"), commemoration=_set(mw, mod, "commemoration"),
-        reported=_set(rw, rep, "reported"), claimed=_set(rw, rep, "claimed"), denied=_set(rw, rep, "denied"),
-        hedged=_set(rw, rep, "hedged"), source_prepositions=_phrases(rw, rep, "source_prepositions"),
-        source_nouns=_set(rw, rep, "source_nouns"), attribution=_set(rw, rep, "attribution"),
-        protest_outcomes=tuple((k, _phrases(f"lang/{code}/triggers.toml [protest_outcomes]", po, k))
-                               for po in [trig.get("protest_outcomes", {})] for k in ("lethal", "violent",
-                                                                                       "intervention")),
+        generic=_phrases(mw, mod, "generic"),
+        commemoration=_set(mw, mod, "commemoration"),
+        reported=_set(rw, rep, "reported"),
+        claimed=_set(rw, rep, "claimed"),
+        denied=_set(rw, rep, "denied"),
+        hedged=_set(rw, rep, "hedged"),
+        source_prepositions=_phrases(rw, rep, "source_prepositions"),
+        source_nouns=_set(rw, rep, "source_nouns"),
+        attribution=_set(rw, rep, "attribution"),
+        protest_outcomes=tuple(
+            (k, _phrases(f"lang/{code}/triggers.toml [protest_outcomes]", po, k))
+            for po in [trig.get("protest_outcomes", {})]
+            for k in ("lethal", "violent", "intervention")
+        ),
     )

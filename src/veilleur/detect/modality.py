@@ -14,8 +14,25 @@ from veilleur.model import Claim, Modality
 
 _SUBJ = ("nsubj", "nsubj:pass", "expl:subj")
 # relations through which the governing word's attitude reaches the trigger
-_GOVERNED = ("xcomp", "obj", "obl", "obl:arg", "obl:mod", "nmod", "iobj", "conj", "acl", "appos", "dep", "ccomp",
-             "csubj", "amod", "flat:name", "fixed", "compound")
+_GOVERNED = (
+    "xcomp",
+    "obj",
+    "obl",
+    "obl:arg",
+    "obl:mod",
+    "nmod",
+    "iobj",
+    "conj",
+    "acl",
+    "appos",
+    "dep",
+    "ccomp",
+    "csubj",
+    "amod",
+    "flat:name",
+    "fixed",
+    "compound",
+)
 _MAX_UP = 6
 
 
@@ -31,7 +48,7 @@ class Reading:
 
 
 def _morph(tok: Token, key: str) -> set[str]:
-    return set(tok.morph.get(key))
+    return set(tok.morph.get(key, []))
 
 
 def _aux(tok: Token) -> list[Token]:
@@ -39,7 +56,7 @@ def _aux(tok: Token) -> list[Token]:
 
 
 def _is_compound_past(tok: Token) -> bool:
-    """"ont été attaqués", "a visé": an auxiliary in the indicative and a past participle."""
+    """ "ont été attaqués", "a visé": an auxiliary in the indicative and a past participle."""
     if "Part" not in _morph(tok, "VerbForm"):
         return False
     aux = _aux(tok)
@@ -71,7 +88,8 @@ def _verb_form(tok: Token, lex: Lexicon) -> Modality | None:
 def _hedged_conditional(tok: Token) -> bool:
     """A past conditional ("aurait visé", "auraient été tués"), not a passive one ("seraient visés")."""
     return "Part" in _morph(tok, "VerbForm") and any(
-        "Cnd" in _morph(a, "Mood") and a.dep_ != "aux:pass" for a in _aux(tok))
+        "Cnd" in _morph(a, "Mood") and a.dep_ != "aux:pass" for a in _aux(tok)
+    )
 
 
 def _is_infinitive(tok: Token) -> bool:
@@ -85,15 +103,18 @@ def _has_condition(tok: Token, lex: Lexicon) -> bool:
 
 
 def _negated(tok: Token, lex: Lexicon) -> bool:
-    return any(token_keys(c) & lex.negation for c in tok.children
-               if c.dep_ in ("advmod", "det", "cc", "nmod", "mark"))
+    return any(
+        token_keys(c) & lex.negation
+        for c in tok.children
+        if c.dep_ in ("advmod", "det", "cc", "nmod", "mark")
+    )
 
 
 def _generic(sent: SpacySpan, hit: TriggerHit, lex: Lexicon) -> bool:
     """A running count or a habit: a generic cue attached to the trigger, a multi-word one ("tous les jours",
     "à plusieurs reprises") anywhere in its sentence, or a generic word governing it ("la cadence des attaques")."""
     head = sent.doc[hit.head]
-    skip = ("ccomp", "advcl", "acl:relcl", "parataxis", "conj")
+    skip: tuple[str, ...] = ("ccomp", "advcl", "acl:relcl", "parataxis", "conj")
     if hit.is_verb:  # "plusieurs centaines de personnes ont manifesté": who did it is not how often
         skip += ("nsubj", "nsubj:pass", "obj", "expl:subj", "obl:agent")
     near = [c for c in head.children if c.dep_ not in skip]
@@ -117,8 +138,10 @@ def read_modality(sent: SpacySpan, hit: TriggerHit, lex: Lexicon) -> Reading:
             return r
         if _is_infinitive(tok):
             gov = tok.head
-            if gov.i == tok.i or not (token_keys(gov) & lex.success or
-                                      (token_keys(gov) & lex.success_in_past and _is_compound_past(gov))):
+            if gov.i == tok.i or not (
+                token_keys(gov) & lex.success
+                or (token_keys(gov) & lex.success_in_past and _is_compound_past(gov))
+            ):
                 r.modality, r.why = Modality.HYPOTHETICAL, [f"infinitive under '{gov.text}'"]
                 return r
         if _has_condition(tok, lex) and not _is_compound_past(tok):
@@ -174,8 +197,12 @@ def read_modality(sent: SpacySpan, hit: TriggerHit, lex: Lexicon) -> Reading:
         if keys & lex.claimed:
             r.claim = Claim.CLAIMED
             # "X a revendiqué l'attaque", "l'attaque a été revendiquée par X"
-            agents = [c for c in gov.children if c.dep_ in ("obl:agent", "obl") and
-                      any(k.lower_ == "par" for k in c.children if k.dep_ == "case")]
+            agents = [
+                c
+                for c in gov.children
+                if c.dep_ in ("obl:agent", "obl")
+                and any(k.lower_ == "par" for k in c.children if k.dep_ == "case")
+            ]
             subject = next((c for c in gov.children if c.dep_ == "nsubj"), None)
             r.claimant = agents[0] if agents else subject
             if _negated(gov, lex):  # "aucun groupe n'a revendiqué l'attaque"
@@ -202,8 +229,10 @@ def read_modality(sent: SpacySpan, hit: TriggerHit, lex: Lexicon) -> Reading:
                 return r
             if _is_infinitive(gov) and not (keys & lex.success):
                 up = gov.head
-                if up.i != gov.i and not (token_keys(up) & lex.success or
-                                          (token_keys(up) & lex.success_in_past and _is_compound_past(up))):
+                if up.i != gov.i and not (
+                    token_keys(up) & lex.success
+                    or (token_keys(up) & lex.success_in_past and _is_compound_past(up))
+                ):
                     r.modality, r.why = Modality.HYPOTHETICAL, [f"infinitive '{gov.text}'"]
                     return r
             if _has_condition(gov, lex) and not _is_compound_past(gov):

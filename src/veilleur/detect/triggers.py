@@ -41,8 +41,13 @@ def match_at(tokens: Sequence[Token], i: int, phrase: tuple[str, ...]) -> int | 
     j = i
     for n, word in enumerate(phrase):
         skipped = 0
-        while n > 0 and j < len(tokens) and tokens[j].pos_ == "ADV" and skipped < 2 and word not in token_keys(
-                tokens[j]):
+        while (
+            n > 0
+            and j < len(tokens)
+            and tokens[j].pos_ == "ADV"
+            and skipped < 2
+            and word not in token_keys(tokens[j])
+        ):
             j, skipped = j + 1, skipped + 1  # "prennent régulièrement pour cible"
         if j >= len(tokens):
             return None
@@ -90,7 +95,7 @@ class TriggerHit:
     is_verb: bool
 
     def text(self, sent: SpacySpan) -> str:
-        return sent.doc[self.start:self.end].text
+        return sent.doc[self.start : self.end].text
 
 
 @cache
@@ -113,13 +118,17 @@ def find_triggers(sent: SpacySpan, lex: Lexicon) -> list[TriggerHit]:
     candidates: list[tuple[int, int, int, Frame, bool]] = []  # (len, start, end, frame, verb)
     index = _trigger_index(lex.code) if lex is _lexicon_for(lex.code) else None
     for i, tok in enumerate(tokens):
-        is_verb_tok = tok.pos_ in _VERB_POS or "Part" in tok.morph.get("VerbForm")
+        is_verb_tok = tok.pos_ in _VERB_POS or "Part" in tok.morph.get("VerbForm", [])
         is_noun_tok = tok.pos_ in _NOUN_POS
         if index is not None:
             entries = [e for k in token_keys(tok) for e in index.get(k, ())]
         else:  # a lexicon built by hand (tests): no index
-            entries = [(ph, frame, verb) for frame in lex.frames
-                       for phrases, verb in ((frame.verbs, True), (frame.nouns, False)) for ph in phrases]
+            entries = [
+                (ph, frame, verb)
+                for frame in lex.frames
+                for phrases, verb in ((frame.verbs, True), (frame.nouns, False))
+                for ph in phrases
+            ]
         for ph, frame, verb in entries:
             if (verb and not is_verb_tok) or (not verb and not is_noun_tok):
                 continue

@@ -47,7 +47,12 @@ def _places_ok(a: Place | None, b: Place | None, rules: MergeRules) -> bool:
         return True
     # an admin area and a place inside it ("la province d'Anbar" and "Hit")
     area, spot = (a, b) if a.geo_precision >= 3 else (b, a)
-    if area.geo_precision >= 3 and area.admin1 and area.admin1 == spot.admin1 and area.country == spot.country:
+    if (
+        area.geo_precision >= 3
+        and area.admin1
+        and area.admin1 == spot.admin1
+        and area.country == spot.country
+    ):
         return True
     return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude) <= rules.km
 
@@ -66,12 +71,19 @@ def _types_ok(group: _Group, m: Mention) -> bool:
     if best.sub_event_type == m.sub_event_type:
         return True
     # a coding guessed from the target or a default gives way to one read from a weapon or trigger
-    return min(best.score, m.score) < 1.0 and best.event_type in (m.event_type, "Battles") or (
-        m.score < 1.0 and m.event_type == "Battles")
+    return (
+        min(best.score, m.score) < 1.0
+        and best.event_type in (m.event_type, "Battles")
+        or (m.score < 1.0 and m.event_type == "Battles")
+    )
 
 
 def _compatible(group: _Group, m: Mention, rules: MergeRules) -> bool:
-    return _types_ok(group, m) and _places_ok(group.place, m.place, rules) and _dates_ok(group.date, m.date, rules)
+    return (
+        _types_ok(group, m)
+        and _places_ok(group.place, m.place, rules)
+        and _dates_ok(group.date, m.date, rules)
+    )
 
 
 def event_id(document_id: str, sentence: Span, sub_event_type: str, place: Place | None) -> str:
@@ -79,7 +91,9 @@ def event_id(document_id: str, sentence: Span, sub_event_type: str, place: Place
     return "ev-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-def merge_mentions(document: Document, mentions: Sequence[Mention], rules: MergeRules | None = None) -> list[Event]:
+def merge_mentions(
+    document: Document, mentions: Sequence[Mention], rules: MergeRules | None = None
+) -> list[Event]:
     rules = rules or MergeRules()
     groups: list[_Group] = []
     placeless: list[Mention] = []
@@ -104,13 +118,24 @@ def _to_event(document: Document, g: _Group) -> Event:
     best = g.best
     first = g.mentions[0]
     place = g.place
-    actor1 = next((m.actor1 for m in sorted(g.mentions, key=lambda m: m.actor1 is None or
-                                            m.actor1.name.startswith("Unidentified")) if m.actor1), None)
+    actor1 = next(
+        (
+            m.actor1
+            for m in sorted(
+                g.mentions, key=lambda m: m.actor1 is None or m.actor1.name.startswith("Unidentified")
+            )
+            if m.actor1
+        ),
+        None,
+    )
     actor2 = next((m.actor2 for m in g.mentions if m.actor2), None)
     killed = [m.fatalities for m in g.mentions if m.fatalities is not None]
     claims = {m.claim for m in g.mentions}
-    claim = Claim.CLAIMED if Claim.CLAIMED in claims else (
-        Claim.REPORTED if Claim.REPORTED in claims else sorted(claims, key=lambda c: c.value)[0])
+    claim = (
+        Claim.CLAIMED
+        if Claim.CLAIMED in claims
+        else (Claim.REPORTED if Claim.REPORTED in claims else sorted(claims, key=lambda c: c.value)[0])
+    )
     evidence: list[Span] = []
     for m in g.mentions:
         for ev in m.evidence:
@@ -119,9 +144,16 @@ def _to_event(document: Document, g: _Group) -> Event:
     reporters = [m.reporting_source for m in g.mentions if m.reporting_source]
     date = g.date
     notes = [date.note] if date.note else []
-    source = Source(document_id=document.id, url=document.url, published=document.published,
-                    outlet=document.outlet, claim=claim, reporting_source=reporters[0] if reporters else None,
-                    fatalities=min(killed) if killed else None, evidence=sorted(evidence, key=lambda s: s.start))
+    source = Source(
+        document_id=document.id,
+        url=document.url,
+        published=document.published,
+        outlet=document.outlet,
+        claim=claim,
+        reporting_source=reporters[0] if reporters else None,
+        fatalities=min(killed) if killed else None,
+        evidence=sorted(evidence, key=lambda s: s.start),
+    )
     return Event(
         id=event_id(document.id, first.sentence, best.sub_event_type, place),
         event_type=best.event_type,

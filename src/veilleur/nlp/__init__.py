@@ -39,7 +39,7 @@ def supports(language: str | None) -> bool:
 
 
 _ENDS = {".", "!", "?", "…", "\n"}
-_CLOSERS = {"»", "\"", "”", ")", "'"}
+_CLOSERS = {"»", '"', "”", ")", "'"}
 
 
 def _boundaries(doc: Any) -> Any:
@@ -54,7 +54,7 @@ def _boundaries(doc: Any) -> Any:
         if "\n" in prev.text or "\n" in prev.whitespace_ or prev.text == ";":
             start = True
         elif end_pending and tok.text not in _CLOSERS and tok.text not in _ENDS:
-            start = tok.text[:1].isupper() or tok.text[:1].isdigit() or tok.text[:1] in "«\"“"
+            start = tok.text[:1].isupper() or tok.text[:1].isdigit() or tok.text[:1] in '«"“'
         else:
             start = False
         tok.is_sent_start = start
