@@ -32,6 +32,30 @@ _FEATURE_CATEGORY = {
 }
 
 
+#: Facility kinds: the ``kind`` column of a facilities CSV, and the hints a resolver understands as facilities.
+FACILITY_KINDS = frozenset(
+    {
+        "airbase",
+        "base",
+        "airport",
+        "crossing",
+        "oilfield",
+        "gasfield",
+        "refinery",
+        "dam",
+        "prison",
+        "idp_camp",
+        "refugee_camp",
+        "embassy",
+        "port",
+        "mine",
+        "power_plant",
+        "palace",
+        "zone",
+    }
+)
+
+
 @dataclass(frozen=True)
 class GeoEntry:
     """A gazetteer entry. ``kind``: place (settlement), admin1/admin2/admin3 (area, coordinates = its seat),

@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from veilleur.geo.entry import MATCH_ALTERNATE, MATCH_BARE, MATCH_SKELETON, GeoEntry
+from veilleur.geo.entry import FACILITY_KINDS, MATCH_ALTERNATE, MATCH_BARE, MATCH_SKELETON, GeoEntry
 from veilleur.geo.spherical import haversine_km
 
 MATCH_SCORE = {0: 3.0, 1: 2.6, 2: 2.3, 3: 0.8}
@@ -48,27 +48,7 @@ COMPATIBLE: dict[str, dict[str, float]] = {
     "area": {"town": 0.6, "village": 0.6, "admin1": 0.5, "admin2": 0.6, "admin3": 0.6},
     "country": {"country": 1.0},
 }
-FACILITY_HINTS = frozenset(
-    {
-        "base",
-        "airbase",
-        "airport",
-        "crossing",
-        "oilfield",
-        "gasfield",
-        "refinery",
-        "dam",
-        "prison",
-        "idp_camp",
-        "refugee_camp",
-        "embassy",
-        "port",
-        "mine",
-        "power_plant",
-        "palace",
-        "zone",
-    }
-)
+FACILITY_HINTS = FACILITY_KINDS
 
 
 @dataclass(frozen=True)

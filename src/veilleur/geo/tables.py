@@ -15,29 +15,8 @@ from importlib.abc import Traversable
 from pathlib import Path
 
 from veilleur.errors import GazetteerError
+from veilleur.geo.entry import FACILITY_KINDS
 
-#: Facility kinds a facilities CSV may use (the ``kind`` column).
-FACILITY_KINDS = frozenset(
-    {
-        "airbase",
-        "base",
-        "airport",
-        "crossing",
-        "oilfield",
-        "gasfield",
-        "refinery",
-        "dam",
-        "prison",
-        "idp_camp",
-        "refugee_camp",
-        "embassy",
-        "port",
-        "mine",
-        "power_plant",
-        "palace",
-        "zone",
-    }
-)
 FACILITY_COLUMNS = (
     "key",
     "name",

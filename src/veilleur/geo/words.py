@@ -9,39 +9,21 @@ from typing import Any
 
 from veilleur import lang as langdata
 from veilleur.errors import LanguageDataError
+from veilleur.geo.entry import FACILITY_KINDS
 from veilleur.geo.normalize import fold, key_exact
 
 #: Kinds a resolver understands as hints (facility kinds, admin levels, settlement kinds, "country").
-KINDS = frozenset(
-    {
-        "airbase",
-        "base",
-        "airport",
-        "crossing",
-        "oilfield",
-        "gasfield",
-        "refinery",
-        "dam",
-        "prison",
-        "idp_camp",
-        "refugee_camp",
-        "embassy",
-        "port",
-        "mine",
-        "power_plant",
-        "palace",
-        "zone",
-        "admin",
-        "admin1",
-        "admin2",
-        "admin3",
-        "town",
-        "village",
-        "neighbourhood",
-        "area",
-        "country",
-    }
-)
+KINDS = FACILITY_KINDS | {
+    "admin",
+    "admin1",
+    "admin2",
+    "admin3",
+    "town",
+    "village",
+    "neighbourhood",
+    "area",
+    "country",
+}
 
 
 def word_key(text: str) -> str:
@@ -130,6 +112,4 @@ def place_words(code: str) -> PlaceWords:
 def languages_with_place_words(codes: tuple[str, ...]) -> list[PlaceWords]:
     """Place words of each language that has a places.toml (others are skipped; a malformed file raises)."""
     available = set(langdata.available())
-    return [
-        place_words(code) for code in codes if code in available and "places" in langdata.load(code).files
-    ]
+    return [place_words(code) for code in codes if code in available and "places" in langdata.load(code).files]
