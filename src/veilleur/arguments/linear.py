@@ -21,6 +21,15 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from veilleur import lang
+from veilleur.arguments.linear_places import (
+    abroad_respelled,
+    choose_place,
+    coded_as,
+    group_names,
+    name_countries,
+    neighbours,
+    with_context,
+)
 from veilleur.arguments.linear_roles import Placed, blamed, linear_roles, passive, place_matches
 from veilleur.arguments.places import PlaceMention, find_places
 from veilleur.detect.lexicon import EVENT_TYPES, Coding
@@ -35,9 +44,8 @@ from veilleur.detect.linear import (
 from veilleur.detect.linear_modality import clause_start, read_linear_modality
 from veilleur.detect.modality import Reading
 from veilleur.errors import LanguageDataError
-from veilleur.geo.normalize import key_bare
-from veilleur.model import Actor, DateValue, Document, Mention, Modality, Place, Span
-from veilleur.resolve.numbers import find_tolls, parse_number
+from veilleur.model import Actor, DateValue, Document, Mention, Modality, Span
+from veilleur.resolve.numbers import find_tolls
 
 if TYPE_CHECKING:
     from veilleur.arguments import Resources
@@ -45,8 +53,6 @@ if TYPE_CHECKING:
 _BATTLES = "Battles"
 _VIOLENT = (_BATTLES, "Explosions/Remote violence", "Violence against civilians", "Riots")
 _BLAMEABLE = (*_VIOLENT, "Strategic developments")
-# actor kinds that may act abroad: they say nothing about where the text happens
-_NOT_AT_HOME = ("state", "external", "civilians", "protesters", "rioters")
 
 
 @dataclass(frozen=True)
@@ -86,18 +92,6 @@ def coding_rules(code: str) -> CodingRules:
     cr = trig.get("crowd", {})
     return CodingRules(order, frozenset(prec.get("prevail", [])), combine, frozenset(cr.get("kinds", [])),
                         frozenset(cr.get("violent", [])), _coding(f"{where} [crowd]", cr) if cr else None)
-
-
-@cache
-def group_names(code: str) -> frozenset[str]:
-    """Ethnic and communal group names of the language's actor patterns ("Dogon", "Fulani"): as a word
-    before "village" or "community" they name people, not a place."""
-    groups = lang.load(code).files.get("actors", {}).get("groups", {})
-    names = {str(k).lower() for k in groups}
-    for table in groups.values():
-        if isinstance(table, dict):
-            names.update(str(w).lower() for w in table.get("words", []))
-    return frozenset(names)
 
 
 @dataclass
@@ -166,7 +160,8 @@ def _concrete(words: Sequence[Word], c: _Cand, lin: LinearLexicon, tolls: bool) 
         return False
     if not weak:
         return True
-    if c.hit.start > 0 and head.text[:1].isupper() and c.hit.end < len(words) and words[c.hit.end].text[:1].isupper():
+    after = words[c.hit.end].text if c.hit.end < len(words) else ""
+    if c.hit.start > 0 and head.text[:1].isupper() and after[:1].isupper():
         return False  # a name ("Operation Barkhane"), not an incident
     return has_weapon or any(_target(words, lin, k, k + 1) for k in own) or tolls
 
@@ -200,47 +195,6 @@ def _combined(codings: set[str], best: Coding, rules: CodingRules, deaths: bool)
     return best
 
 
-@dataclass(frozen=True)
-class _NotePlace:
-    place: Place | None
-    fatalities: int | None
-
-
-def _coded_as(sent: SpacySpan, words: Sequence[Word], res: Resources, lin: LinearLexicon,
-              countries: Sequence[str]) -> _NotePlace:
-    """ "(coded as Parou at geoprecision 2)": the place the note was coded at; "(coded as 10)": its toll."""
-    place, killed = None, None
-    for _s, e in find_phrases(words, lin.coded_as, lin):
-        k = e
-        while k < len(words) and words[k].text.lower() not in lin.coded_end and k - e < 6:
-            k += 1
-        text = " ".join(w.text for w in words[e:k]).strip()
-        if not text:
-            continue
-        number = parse_number(text, res.lang)
-        if number is not None and text[:1].isdigit():
-            killed = number
-            continue
-        found = res.gazetteer.resolve(text, countries=countries)
-        if found is not None and found.geo_precision <= 2:
-            place = found
-    return _NotePlace(place, killed)
-
-
-def _choose_place(places: Sequence[PlaceMention], words: Sequence[Word], c: _Cand) -> PlaceMention | None:
-    """The finest place nearest the trigger, one after it (in its clause) first."""
-    usable = [p for p in places if p.fineness <= 2]
-    if not usable:
-        return None
-    t0, t1 = words[c.hit.start].start, words[c.hit.end - 1].end
-
-    def key(p: PlaceMention) -> tuple[int, float]:
-        dist = p.start - t1 if p.start >= t1 else (t0 - p.end) * 1.5 + 2
-        return (min(p.fineness, 1), dist)
-
-    return min(usable, key=key)
-
-
 def _date(sent: SpacySpan, res: Resources, published: Any, words: Sequence[Word],
           c: _Cand) -> DateValue | None:
     exprs = [e for e in res.dates.find(sent.text) if not e.future]
@@ -257,45 +211,6 @@ def _note_fatalities(tolls: Sequence[Any]) -> int | None:
     return min(killed) if killed else None
 
 
-def name_countries(sents: Sequence[SpacySpan], res: Resources) -> list[str]:
-    """Countries voted for by the place names of the text: each name the gazetteer knows gives one vote,
-    shared among the countries it may be in, a country where the name is a town of some size or an admin
-    area weighing three times one where it is only a hamlet or a feature ("Parou" and "Songobia" are both
-    only in Mali; "Kidal" is a Malian regional capital and an Indonesian hamlet). So a report that never
-    names its country ("in the area of Didia") still has one. Most votes first; a country needs the votes of
-    two names, or most of one name's vote, and half the votes of the first. Named rebel groups and militias
-    vote for their home country."""
-    votes: dict[str, float] = {}
-    named: dict[str, int] = {}
-    seen: set[str] = set()
-    for sent in sents:
-        tokens = [t.text for t in sent]
-        for s, e, entries in res.gazetteer.find_names(tokens):
-            name = key_bare(" ".join(tokens[s:e]))
-            if name in seen:
-                continue
-            seen.add(name)
-            weight: dict[str, int] = {}
-            for e in entries:
-                if e.country and e.kind != "country" and e.match <= 1:
-                    big = 3 if e.kind.startswith("admin") or e.population >= 1000 else 1
-                    weight[e.country] = max(weight.get(e.country, 0), big)
-            total = sum(weight.values())
-            for c, wgt in weight.items():
-                votes[c] = votes.get(c, 0.0) + wgt / total
-                named[c] = named.get(c, 0) + 1
-        # a rebel group or a militia named in the text fights at home ("Katiba Macina" says Mali)
-        for m in res.actors.find(sent.text):
-            home = m.actor.country
-            if home and not m.generic and m.actor.kind not in _NOT_AT_HOME and m.actor.name not in seen:
-                seen.add(m.actor.name)
-                votes[home] = votes.get(home, 0.0) + 1.0
-                named[home] = named.get(home, 0) + 1
-    ranked = sorted(votes, key=lambda c: -votes[c])
-    top = votes[ranked[0]] if ranked else 0.0
-    return [c for c in ranked if (named[c] >= 2 or votes[c] >= 0.7) and votes[c] >= top / 2]
-
-
 def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[Mention]:
     """Every factual event mention of one tokenised (unparsed) document."""
     from veilleur.arguments import article_countries, reference_date
@@ -305,9 +220,9 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
     sents = list(doc.sents)
     countries = article_countries(document, doc, res)
     voted = name_countries(sents, res)
-    # the countries the places and groups of the text vote for come first: a demonym often names a foreign
-    # force ("French forces conducted airstrikes in the area of Dialloube")
-    countries = voted[:3] + [c for c in countries if c not in voted[:3]]
+    # the countries the places and groups of the text vote for, when they vote: a demonym or a country name
+    # often names a foreign force ("French forces conducted airstrikes in the area of Dialloube")
+    countries = voted[:3] or countries
     main_country = (voted[0] if voted else None) or (countries[0] if countries else None)
     sent_words = [lin.words(s) for s in sents]
     actor_cache: dict[int, list[Placed]] = {}
@@ -327,15 +242,17 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
             named = [(words[p.start].start, words[p.end - 1].end) for p in actors_of(n, main_country)
                      if not p.match.generic]
             # a group or an ethnic name ("Katiba Macina", "Dogon villagers") is not a place
-            place_cache[n] = [p for p in find_places(sents[n], res.gazetteer, res.lang, countries)
-                              if not any(a < p.end and p.start < b for a, b in named)
-                              and p.text.lower() not in group_names(res.lang)
-                              and not _abroad_respelled(p, countries)]
+            found = [p for p in find_places(sents[n], res.gazetteer, res.lang, countries)
+                     if not any(a < p.end and p.start < b for a, b in named)
+                     and p.text.lower() not in group_names(res.lang)
+                     and not abroad_respelled(p, countries)]
+            place_cache[n] = with_context(sents[n], found, res, countries)
         return place_cache[n]
 
     def anchored(n: int, p: PlaceMention) -> PlaceMention:
         """A village among namesakes: the one nearest the other places the text names."""
-        if p.place.population >= 1000 or p.place.geo_precision != 1 or (p.place.source or "").startswith("fac"):
+        here = p.place
+        if here.population >= 1000 or here.geo_precision != 1 or (here.source or "").startswith("facility"):
             return p
         others = [q.place for k in range(len(sents)) for q in places_of(k)
                   if q.place.name != p.place.name and q.fineness <= 2]
@@ -354,6 +271,8 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
     ref_date: DateValue | None = None
     ref_done = False
     mentions: list[Mention] = []
+    lent: set[int] = set()
+    goes_on: set[int] = set()
     for n, sent in enumerate(sents):
         words = sent_words[n]
         hits = find_linear_triggers(words, lin)
@@ -374,18 +293,21 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
         cands = _absorb(words, cands, lin)
         if not cands:
             continue
-        note = _coded_as(sent, words, res, lin, countries)
+        note = coded_as(sent, words, res, lin, countries)
         places = places_of(n)
         killed = note.fatalities if note.fatalities is not None else _note_fatalities(tolls)
         deaths = bool(killed)
         best = min(cands, key=lambda c: (_rank(c, rules, deaths), c.hit.start))
         coding = _combined({c.coding.sub_event_type for c in cands}, best.coding, rules, deaths)
-        chosen = _choose_place(places, words, best)
+        chosen = choose_place(places, words, best.hit.start, best.hit.end, lin)
         if chosen is None:
-            chosen = next((p for c in cands if (p := _choose_place(places, words, c))), None)
-        if chosen is None and note.place is None:
+            chosen = next((p for c in cands
+                           if (p := choose_place(places, words, c.hit.start, c.hit.end, lin))), None)
+        borrowed = chosen is None and note.place is None
+        if borrowed:
             # the place told in a sentence next to this one ("... in Kidal. The attackers fled.")
-            chosen = next((p for k in _neighbours(n, len(sents)) for p in places_of(k) if p.fineness <= 1), None)
+            chosen = next((p for k in neighbours(n, len(sents)) for p in places_of(k)
+                           if p.fineness <= 1), None)
         if chosen is not None:
             chosen = anchored(n, chosen)
         place = note.place or (chosen.place if chosen else None)
@@ -412,8 +334,10 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
         if killed is None and not any_killed:
             killed = 0  # ACLED codes 0 when a report gives no fatalities
         elif killed is None:
-            killed = _note_fatalities([t for ts in doc_tolls[n + 1:] for t in ts]) or 0
+            killed = _note_fatalities([t for ts in doc_tolls[n + 1:] for t in ts])
         date = _date(sent, res, document.published, words, best)
+        if date is None and not find_phrases(words, lin.distinct_incident, lin):
+            goes_on.add(len(mentions))
         if date is None:
             if not ref_done:
                 ref_date, ref_done = reference_date(doc, res, document.published), True
@@ -439,19 +363,28 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
             score=max(c.strength for c in cands) / 3,
             notes=list(best.reading.why),
         ))
+        if borrowed:
+            lent.add(id(mentions[-1]))
+    if len(lent) < len(mentions):
+        # a borrowed place only serves a text whose incidents tell no place of their own
+        for m in mentions:
+            if id(m) in lent:
+                m.place, m.place_text = None, None
+    told = [m for k, m in enumerate(mentions) if k not in goes_on and m.place is not None]
+    for k in goes_on:
+        m = mentions[k]
+        armed = m.event_type in _VIOLENT[:3]
+        same = [t for t in told if t is not m and (t.event_type == m.event_type or
+                                                   (armed and t.event_type in _VIOLENT[:3]))]
+        if same:
+            # told again without a date of its own: the same incident, not a new place for it; what it adds
+            # may change the incident's coding ("... protested in Bamako. Police dispersed them.")
+            m.place, m.place_text = None, None
+            t = same[-1]
+            coding = _combined({t.sub_event_type, m.sub_event_type}, Coding(t.event_type, t.sub_event_type),
+                               rules, bool(t.fatalities))
+            t.event_type, t.sub_event_type = coding.event_type, coding.sub_event_type
     return mentions
-
-
-def _abroad_respelled(p: PlaceMention, countries: Sequence[str]) -> bool:
-    """A place outside the text's countries reached only through another spelling ("Boni" read as Bonn)."""
-    if not countries or p.place.country in countries or p.fineness >= 3:
-        return False
-    return key_bare(p.text) != key_bare(p.place.name)
-
-
-def _neighbours(n: int, total: int) -> list[int]:
-    """The sentences after sentence n, then the one before it (the next sentence most often goes on)."""
-    return [k for k in (n + 1, n + 2, n - 1) if 0 <= k < total]
 
 
 def _without_tags(text: str, lin: LinearLexicon) -> str:

@@ -113,6 +113,10 @@ class LinearLexicon:
     subject_breaks: frozenset[str]
     background: tuple[Phrase, ...]
     background_distance: int
+    attached: frozenset[str]
+    between_words: frozenset[str]
+    conjunctions: frozenset[str]
+    distinct_incident: tuple[Phrase, ...]
     coded_as: tuple[Phrase, ...]
     coded_end: frozenset[str]
     size_tag: str
@@ -191,6 +195,7 @@ def linear_lexicon(code: str) -> LinearLexicon:
     vocab = _vocabulary(trig, mod, rep, lin)
     strength = {name: int(t.get("strength", 0)) for name, t in trig.get("frames", {}).items()}
     m, v, r, b, n = (lin.get(k, {}) for k in ("matching", "voice", "roles", "background", "notes"))
+    pl = lin.get("places", {})
     win = mod.get("window", {})
     return LinearLexicon(
         lex=lex, morph=morph, vocab=frozenset(vocab), strength=strength,
@@ -206,6 +211,10 @@ def linear_lexicon(code: str) -> LinearLexicon:
         not_subject=frozenset(_strings(lw, r, "not_subject")),
         subject_breaks=frozenset(_strings(lw, r, "subject_breaks")),
         background=_phrases(_strings(lw, b, "links")), background_distance=int(b.get("max_distance", 5)),
+        attached=frozenset(_strings(lw, pl, "attached")),
+        between_words=frozenset(_strings(lw, pl, "between")),
+        conjunctions=frozenset(_strings(lw, pl, "conjunctions")),
+        distinct_incident=_phrases(_strings(lw, lin.get("continuation", {}), "distinct")),
         coded_as=_phrases(_strings(lw, n, "coded_as")), coded_end=frozenset(_strings(lw, n, "coded_end")),
         size_tag=str(n.get("size_tag", "")),
         future=_phrases(_strings(f"lang/{code}/modality.toml", mod, "future")),

