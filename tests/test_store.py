@@ -74,10 +74,11 @@ def test_open_creates_schema_wal_and_foreign_keys(tmp_path: Path) -> None:
     conn = store.conn
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert schema_version(conn) == SCHEMA_VERSION == 1
+    assert schema_version(conn) == SCHEMA_VERSION == 2
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert {"meta", "documents", "events", "sources", "evidence", "documents_fts", "events_rtree"} <= names
     assert {"events_event_date", "events_event_type", "events_iso"} <= names
+    assert {"event_history", "outlet_labels", "events_admin1", "documents_text_hash"} <= names  # v2
     store.close()
     store.close()  # twice is harmless
     with pytest.raises(StoreError, match="closed"):
@@ -122,15 +123,16 @@ def test_migrations_apply_in_order_and_a_failing_one_rolls_back(tmp_path: Path) 
     path = tmp_path / "ledger.db"
     open_store(path).close()
     conn = sqlite3.connect(path, isolation_level=None)
-    v2 = (2, ("CREATE TABLE extra (x INTEGER)", "INSERT INTO extra VALUES (2)"))
-    broken = (3, ("CREATE TABLE extra3 (x INTEGER)", "THIS IS NOT SQL"))
+    now = SCHEMA_VERSION
+    v2 = (now + 1, ("CREATE TABLE extra (x INTEGER)", "INSERT INTO extra VALUES (2)"))
+    broken = (now + 2, ("CREATE TABLE extra3 (x INTEGER)", "THIS IS NOT SQL"))
     with pytest.raises(sqlite3.Error):
         migrate(conn, str(path), (*store_schema.MIGRATIONS, v2, broken))
-    assert schema_version(conn) == 1  # v2 and v3 were one transaction: neither is applied
+    assert schema_version(conn) == now  # both were one transaction: neither is applied
     assert conn.execute("SELECT 1 FROM sqlite_master WHERE name IN ('extra', 'extra3')").fetchone() is None
-    assert migrate(conn, str(path), (*store_schema.MIGRATIONS, v2)) == 2
+    assert migrate(conn, str(path), (*store_schema.MIGRATIONS, v2)) == now + 1
     assert conn.execute("SELECT x FROM extra").fetchall() == [(2,)]
-    assert migrate(conn, str(path), (*store_schema.MIGRATIONS, v2)) == 2  # idempotent
+    assert migrate(conn, str(path), (*store_schema.MIGRATIONS, v2)) == now + 1  # idempotent
     conn.close()
 
 

@@ -28,7 +28,7 @@ from veilleur.settings import Settings
 
 if TYPE_CHECKING:
     from veilleur.export import Format
-    from veilleur.store import Store
+    from veilleur.store import Outlet, Store
 
 __all__ = [
     "IngestReport",
@@ -38,8 +38,10 @@ __all__ = [
     "get_event",
     "ingest",
     "iter_events",
+    "label_outlet",
     "list_events",
     "open_ledger",
+    "outlets",
 ]
 
 logger = logging.getLogger("veilleur")
@@ -47,7 +49,9 @@ logger = logging.getLogger("veilleur")
 ProgressCallback = Callable[[int, "int | None"], None]
 """Called as ``callback(done, total)`` after each input item (document or problem); total may be None."""
 
-EVENT_FILTERS = ("date_from", "date_to", "event_type", "sub_event_type", "country", "document_id", "bbox")
+EVENT_FILTERS = (
+    "date_from", "date_to", "event_type", "sub_event_type", "country", "document_id", "bbox", "source_label",
+)  # fmt: skip
 _PAGE = 1000  # events read from the store at a time when streaming an export
 
 
@@ -66,6 +70,7 @@ class IngestReport:
     documents_skipped: int = 0  # already stored (same id or same text), or repeated within this run
     events_added: int = 0  # new events in the ledger (an event already stored may only gain sources)
     sources_added: int = 0  # new (event, document) links
+    events_joined: int = 0  # events of new documents that joined an event of the ledger (cross-article merge)
     problems: list[str] = field(default_factory=list)  # one line per input that could not be read
 
     @property
@@ -77,6 +82,8 @@ class IngestReport:
             f"{self.documents_read} documents read: {self.documents_added} added, "
             f"{self.documents_skipped} already stored; {self.events_added} new events"
         )
+        if self.events_joined:
+            line += f", {self.events_joined} joined events already in the ledger"
         if self.problems:
             n = len(self.problems)
             line += f"; {n} input{'s' if n != 1 else ''} could not be read"
@@ -162,10 +169,12 @@ def ingest(
     - ``published`` / ``language``: fallbacks for inputs that carry no date / no supported language.
     - Each input that cannot be read becomes one line in ``report.problems`` and is passed to
       ``on_problem`` (default: written to stderr); reading goes on with the next input.
-    - Documents already stored (same id or same content hash) are skipped before any NLP work, so
-      re-ingesting the same input changes nothing.
-    - The rest go through the pipeline in batches of ``settings.batch_size``; each batch is stored in one
-      transaction (all of it or none of it).
+    - Documents already stored (same id, or same text from the same outlet) are skipped before any NLP
+      work, so re-ingesting the same input changes nothing. The same text from another outlet is that
+      outlet's report: it is read, and its events join the ledger's.
+    - The rest go through the pipeline in batches of ``settings.batch_size``; the ledger stage
+      (``veilleur.merge.ledger``, rules in ``settings.ledger``) joins their events to the stored events
+      they report again; each batch is stored in one transaction (all of it or none of it).
     - ``progress``: True for a tqdm bar on stderr (shown only when stderr is a terminal), or a callable
       ``(done, total)``.
     - ``pipeline``: an already warmed :class:`~veilleur.pipeline.Pipeline` (or a stand-in); by default
@@ -191,7 +200,8 @@ def ingest(
                 from veilleur.pipeline import Pipeline
 
                 pipeline = Pipeline(settings)
-            seen: set[str] = set()  # ids and content hashes met in this run
+            seen: set[str] = set()  # ids and (content hash, outlet) pairs met in this run
+            ledger = _Ledger(store, settings)
             batch: list[Document] = []
             for item in items:
                 if isinstance(item, IngestProblem):
@@ -203,14 +213,31 @@ def ingest(
                 report.documents_read += 1
                 batch.append(item)
                 if len(batch) >= batch_size:
-                    _ingest_batch(batch, store, pipeline, seen, report, bar)
+                    _ingest_batch(batch, store, pipeline, seen, report, bar, ledger)
                     batch = []
             if batch:
-                _ingest_batch(batch, store, pipeline, seen, report, bar)
+                _ingest_batch(batch, store, pipeline, seen, report, bar, ledger)
     finally:
         bar.close()
     logger.info("%s", report.summary())
     return report
+
+
+class _Ledger:
+    """The ledger stage of one ingest run (``veilleur.merge.ledger``), loaded on the first batch."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.rules = settings.ledger
+        self.joined = 0
+
+    def place(self, results: list[tuple[Document, list[Event]]]) -> list[tuple[Document, list[Event]]]:
+        from veilleur.merge.ledger import Ledger
+
+        ledger = Ledger(self.store, self.rules)
+        placed = ledger.place(results)
+        self.joined += ledger.joined
+        return placed
 
 
 def _ingest_batch(
@@ -220,13 +247,18 @@ def _ingest_batch(
     seen: set[str],
     report: IngestReport,
     bar: _Progress,
+    ledger: _Ledger | None = None,
 ) -> None:
-    """Skip the known documents, run the pipeline over the rest, store them in one transaction."""
-    known = store.known_documents((d.id for d in batch), (d.content_hash for d in batch))
+    """Skip the known documents, run the pipeline over the rest, place their events in the ledger (join
+    the stored events they report again), store them in one transaction."""
+    known = store.known(batch)
     fresh: list[Document] = []
     for doc in batch:
-        keys = {doc.id, doc.content_hash} - {""}
-        if keys & (known | seen):
+        # the same id, or the same text from the same outlet (another outlet's copy is its own report)
+        keys = {f"id:{doc.id}"}
+        if doc.content_hash:
+            keys.add(f"text:{doc.content_hash}|{doc.outlet or ''}")
+        if doc.id in known or keys & seen:
             report.documents_skipped += 1
             continue
         seen.update(keys)
@@ -239,7 +271,12 @@ def _ingest_batch(
         results.append((doc, events))
         bar.advance()
     bar.advance(len(fresh) - len(results))  # a pipeline that dropped documents must not stall the bar
+    joined_before = ledger.joined if ledger is not None else 0
+    if ledger is not None:
+        results = ledger.place(results)
     saved = store.save(results)
+    if ledger is not None:
+        report.events_joined += ledger.joined - joined_before
     report.documents_added += saved.documents_added
     report.documents_skipped += saved.documents_skipped
     report.events_added += saved.events_added
@@ -259,7 +296,7 @@ def _filters(filters: dict[str, Any]) -> dict[str, Any]:
 def list_events(settings: Settings, **filters: Any) -> list[Event]:
     """Stored events, ordered by date (undated last) then id. Filters: ``date_from``, ``date_to``,
     ``event_type``, ``sub_event_type``, ``country`` (ISO code or name), ``document_id``, ``bbox``,
-    ``limit``, ``offset``."""
+    ``source_label`` (an outlet with this label reports the event), ``limit``, ``offset``."""
     with open_ledger(settings, create=False) as store:
         return store.events(**_filters(filters))
 
@@ -296,6 +333,23 @@ def get_documents(settings: Settings, ids: Iterable[str]) -> dict[str, Document]
             if doc is not None:
                 found[doc_id] = doc
     return found
+
+
+def outlets(settings: Settings, *, label: str | None = None) -> list[Outlet]:
+    """The source registry: each outlet of the stored articles (and each labelled one) with its languages,
+    counts of documents and events, first and last publication dates and labels; only those labelled
+    ``label`` when given."""
+    with open_ledger(settings, create=False) as store:
+        return store.outlets(label=label)
+
+
+def label_outlet(settings: Settings, outlet: str, label: str, *, remove: bool = False) -> tuple[bool, bool]:
+    """Label an outlet (``remove``: unlabel it): (whether anything changed, whether any stored article comes
+    from that outlet). Event filters take the label as ``source_label``. ValueError for an empty name."""
+    with open_ledger(settings, create=False) as store:
+        changed = store.label_outlet(outlet, label, remove=remove)
+        known = any(o.name == outlet.strip() and o.documents for o in store.outlets())
+    return changed, known
 
 
 def export(settings: Settings, fmt: Format, out: TextIO, **filters: Any) -> int:

@@ -2,8 +2,10 @@
 
     veilleur [--db PATH] ingest PATH... [--published YYYY-MM-DD] [--language fr|en] [--no-progress]
     veilleur [--db PATH] events [--from DATE] [--to DATE] [--type TYPE] [--sub-type S] [--country C]
-                                [--limit N] [--show ID]
+                                [--source-label L] [--limit N] [--show ID]
     veilleur [--db PATH] export --format jsonl|csv|geojson [-o FILE] [same filters as events]
+    veilleur [--db PATH] sources [--label L]
+    veilleur [--db PATH] sources label OUTLET LABEL [--remove]
     veilleur [--db PATH] eval GOLD [--json]
     veilleur --version
 
@@ -20,12 +22,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from veilleur import __version__
 from veilleur.errors import UnsupportedLanguageError, VeilleurError
-from veilleur.model import Event
+from veilleur.model import Event, MergeReason
 from veilleur.settings import Settings
+
+if TYPE_CHECKING:
+    from veilleur.store import Outlet
 
 PROG = "veilleur"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -68,6 +73,7 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--type", dest="event_type", metavar="TYPE", help='ACLED event type, e.g. "Battles"')
     p.add_argument("--sub-type", dest="sub_event_type", metavar="S", help='e.g. "Armed clash"')
     p.add_argument("--country", metavar="C", help="ISO 3166 alpha-2 code or country name")
+    p.add_argument("--source-label", metavar="L", help="events that an outlet labelled L reports")
     p.add_argument("--limit", type=_positive, metavar="N", help="at most N events")
 
 
@@ -92,7 +98,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("events", help="list stored events as a table, or --show one")
     _add_filters(p)
-    p.add_argument("--show", metavar="ID", help="print one event with its sources and evidence")
+    p.add_argument("--show", metavar="ID", help="print one event with its sources, evidence and history")
+
+    p = sub.add_parser("sources", help="the outlets of the stored articles, with their labels")
+    p.add_argument("--label", dest="only_label", metavar="L", help="only the outlets labelled L")
+    labels = p.add_subparsers(dest="sources_command", metavar="label", parser_class=_Parser)
+    q = labels.add_parser("label", help="give an outlet a label (state-affiliated, partisan...)")
+    q.add_argument("outlet", metavar="OUTLET", help="the outlet, as 'veilleur sources' lists it")
+    q.add_argument("label", metavar="LABEL", help="the label, e.g. state-affiliated")
+    q.add_argument("--remove", action="store_true", help="take the label away")
 
     p = sub.add_parser("export", help="write stored events as JSON Lines, CSV or GeoJSON")
     p.add_argument("--format", required=True, choices=FORMATS, help="output format")
@@ -117,6 +131,7 @@ def _filters(args: argparse.Namespace) -> dict[str, Any]:
         "event_type": args.event_type,
         "sub_event_type": args.sub_event_type,
         "country": args.country,
+        "source_label": args.source_label,
         "limit": args.limit,
     }
 
@@ -244,9 +259,31 @@ def format_event(event: Event) -> list[str]:
             lines.append("      " + "; ".join(d for d in details if d))
         if src.url:
             lines.append(f"      {src.url}")
+        if src.merge is not None:
+            lines.append(f"      joined: {_merge_reason(src.merge)}")
         for span in src.evidence:
             lines.append(f'      "{" ".join(span.text.split())}"  [{span.start}:{span.end}]')
+    figures = {s.fatalities for s in event.sources if s.fatalities is not None}
+    if len(figures) > 1:
+        lines.append(f"  tolls       {', '.join(map(str, sorted(figures)))} by source; the lowest is kept")
+    lines.append(f"  history     {len(event.history) or UNKNOWN}")
+    for change in event.history:
+        what = f"{change.field}: {_cell(change.old)} -> {_cell(change.new)}"
+        lines.append(f"  - {change.at}  {change.document_id}  {what}")
     return lines
+
+
+def _merge_reason(merge: MergeReason) -> str:
+    """Why a source joined: 'same sub-type, same place, dates overlap (0.4 km, 0 days apart; was ev-...)'."""
+    facts = []
+    if merge.km is not None:
+        facts.append(f"{merge.km:g} km")
+    if merge.days is not None:
+        facts.append(f"{merge.days} day{'s' if merge.days != 1 else ''} apart")
+    detail = ", ".join(facts)
+    if merge.merged_id:
+        detail += f"; was {merge.merged_id}" if detail else f"was {merge.merged_id}"
+    return merge.rule + (f" ({detail})" if detail else "")
 
 
 def cmd_events(args: argparse.Namespace, settings: Settings) -> int:
@@ -261,6 +298,51 @@ def cmd_events(args: argparse.Namespace, settings: Settings) -> int:
     events = api.list_events(settings, **_filters(args))
     _print_lines(format_table(events))
     print(f"{len(events)} event{'s' if len(events) != 1 else ''}", file=sys.stderr)
+    return EXIT_OK
+
+
+SOURCE_COLUMNS: tuple[str, ...] = (
+    "outlet", "languages", "documents", "events", "first seen", "last seen", "labels",
+)  # fmt: skip
+
+
+def format_sources(outlets: Sequence[Outlet]) -> list[str]:
+    """The source registry as an aligned table, one outlet a line; ``-`` is unknown."""
+    rows = [
+        [o.name, _cell(", ".join(o.languages)), str(o.documents), str(o.events),
+         _cell(o.first_seen.isoformat() if o.first_seen else None),
+         _cell(o.last_seen.isoformat() if o.last_seen else None), _cell(", ".join(o.labels))]
+        for o in outlets
+    ]  # fmt: skip
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(SOURCE_COLUMNS)]
+    right = {"documents", "events"}
+
+    def line(cells: Sequence[str]) -> str:
+        cols = zip(cells, widths, SOURCE_COLUMNS, strict=True)
+        return "  ".join(c.rjust(w) if h in right else c.ljust(w) for c, w, h in cols).rstrip()
+
+    return [line(SOURCE_COLUMNS), line(["-" * w for w in widths])] + [line(r) for r in rows]
+
+
+def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
+    from veilleur import api
+
+    if args.sources_command == "label":
+        if args.only_label:
+            raise UsageError("--label filters the list; to label an outlet use 'sources label OUTLET LABEL'")
+        try:
+            changed, known = api.label_outlet(settings, args.outlet, args.label, remove=args.remove)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
+        verb = "no longer labelled" if args.remove else "labelled"
+        note = "" if changed else " (already so)"
+        if not known and not args.remove:
+            note += "; no stored article comes from this outlet yet"
+        print(f"{args.outlet} {verb} {args.label!r}{note}", file=sys.stderr)
+        return EXIT_OK
+    outlets = api.outlets(settings, label=args.only_label)
+    _print_lines(format_sources(outlets))
+    print(f"{len(outlets)} outlet{'s' if len(outlets) != 1 else ''}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -303,7 +385,13 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"ingest": cmd_ingest, "events": cmd_events, "export": cmd_export, "eval": cmd_eval}
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "events": cmd_events,
+    "export": cmd_export,
+    "eval": cmd_eval,
+    "sources": cmd_sources,
+}
 
 
 # ---------------------------------------------------------------- entry point

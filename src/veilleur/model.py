@@ -115,6 +115,32 @@ class Mention:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class MergeReason:
+    """Why a document's event joined an event already in the ledger (set by the ledger stage).
+
+    ``rule`` names the rules that matched ("same sub-type, same place, dates overlap"), ``km`` the distance
+    between the two points, ``days`` the gap between the two date ranges (0 when they overlap), ``merged_id``
+    the id the document's own event had before it joined."""
+
+    rule: str
+    km: float | None = None
+    days: int | None = None
+    merged_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change to a ledger event made by a later document: which field, from what to what, when (UTC,
+    ``YYYY-MM-DDTHH:MM:SSZ``). Values are the readable forms ``veilleur events --show`` prints."""
+
+    field: str
+    old: str | None
+    new: str | None
+    document_id: str
+    at: str
+
+
 @dataclass
 class Source:
     """One document's report of an event."""
@@ -127,6 +153,7 @@ class Source:
     reporting_source: str | None = None
     fatalities: int | None = None
     evidence: list[Span] = field(default_factory=list)
+    merge: MergeReason | None = None  # None for the source that created the event
 
 
 @dataclass
@@ -146,3 +173,4 @@ class Event:
     fatalities: int | None = None
     notes: str = ""
     sources: list[Source] = field(default_factory=list)
+    history: list[Change] = field(default_factory=list)  # what later documents changed, oldest first

@@ -1,9 +1,10 @@
 """An Event as the export record of ``../shared/eval/README.md`` ("The event export"), and ACLED columns.
 
 The record carries the contract's fields in the contract's order, plus ``event_id`` (first), ``date_note``
-and, per source, ``outlet``, ``reporting_source`` and ``fatalities`` (the toll that source gives). Missing
-values are ``null``: the export says "unknown" rather than guessing (no 0 fatalities, no country centre).
-Associated actors are joined with "; " as ACLED does.
+and, per source, ``outlet``, ``reporting_source`` and ``fatalities`` (the toll that source gives), and for
+a source that joined an event already in the ledger, ``merge`` (rule, km, days, merged_id: why it joined).
+Missing values are ``null``: the export says "unknown" rather than guessing (no 0 fatalities, no country
+centre). Associated actors are joined with "; " as ACLED does.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def _claim(value: object) -> str:
 
 
 def source_record(source: Source) -> dict[str, Any]:
-    return {
+    record: dict[str, Any] = {
         "document_id": source.document_id,
         "url": source.url,
         "published": source.published.isoformat() if source.published else None,
@@ -34,6 +35,10 @@ def source_record(source: Source) -> dict[str, Any]:
         "fatalities": source.fatalities,
         "evidence": [{"start": s.start, "end": s.end, "text": s.text} for s in source.evidence],
     }
+    if source.merge is not None:
+        m = source.merge
+        record["merge"] = {"rule": m.rule, "km": m.km, "days": m.days, "merged_id": m.merged_id}
+    return record
 
 
 def event_to_record(event: Event) -> dict[str, Any]:

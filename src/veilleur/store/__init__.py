@@ -15,11 +15,11 @@ import re
 from pathlib import Path
 
 from veilleur.errors import StoreError
-from veilleur.store.base import BBox, SaveReport, Store
+from veilleur.store.base import BBox, Outlet, SaveReport, Store
 from veilleur.store.schema import SCHEMA_VERSION
 from veilleur.store.sqlite import SQLiteStore
 
-__all__ = ["BBox", "SCHEMA_VERSION", "SQLiteStore", "SaveReport", "Store", "open_store"]
+__all__ = ["BBox", "Outlet", "SCHEMA_VERSION", "SQLiteStore", "SaveReport", "Store", "open_store"]
 
 _POSTGRES = re.compile(r"^postgres(?:ql)?(?:\+\w+)?://", re.IGNORECASE)
 

@@ -96,6 +96,19 @@ class DocumentHit:
     snippet: tuple[tuple[str, bool], ...] = ()
 
 
+@dataclass(frozen=True)
+class Outlet:
+    """One outlet of the source registry, read from the stored documents (``Store.outlets``)."""
+
+    name: str
+    documents: int = 0  # stored documents from this outlet
+    events: int = 0  # distinct events these documents report
+    languages: tuple[str, ...] = ()  # most documents first
+    first_seen: dt.date | None = None  # earliest publication date (ingestion date when a document has none)
+    last_seen: dt.date | None = None
+    labels: tuple[str, ...] = ()  # the user's labels, sorted
+
+
 @runtime_checkable
 class Store(Protocol):
     """The event ledger's storage. Every method is safe to call from several threads of one process."""
@@ -112,12 +125,20 @@ class Store(Protocol):
         """
         ...
 
+    def known(self, documents: Iterable[Document]) -> set[str]:
+        """The ids of ``documents`` that are already stored: the same id, or the same text (content hash)
+        from the same outlet. The same text from another outlet is that outlet's report, not a known
+        document (it is stored, and its events join the ledger's)."""
+        ...
+
     def save(self, batch: Sequence[tuple[Document, Sequence[Event]]]) -> SaveReport:
         """Store documents with their events in ONE transaction: all of the batch or none of it.
 
-        A document already stored (same id or same non-empty content hash, also within the batch) is
-        skipped together with its events, so re-ingesting changes nothing. An event whose id is already
-        stored keeps its fields and gains the sources it did not have yet. Raises StoreError (after a
+        A document already stored (same id, or same non-empty content hash from the same outlet, also
+        within the batch) is skipped together with its events, so re-ingesting changes nothing. An event
+        whose id is already stored keeps its fields and gains the sources it did not have yet, unless it
+        carries history entries (``Event.history``) not stored yet: then those entries are stored and the
+        event's fields take the values it carries (the ledger's sharpening). Raises StoreError (after a
         rollback) when anything in the batch cannot be stored.
         """
         ...
@@ -134,13 +155,51 @@ class Store(Protocol):
         bbox: BBox | None = None,
         limit: int | None = None,
         offset: int = 0,
+        source_label: str | None = None,
     ) -> list[Event]:
-        """Events ordered by date (undated last) then id, with their sources and evidence.
+        """Events ordered by date (undated last) then id, with their sources, evidence and history.
 
         ``country`` matches the ISO 3166 alpha-2 code or the country name (case-insensitive);
         ``document_id`` keeps events that this document reports; ``bbox`` keeps events whose point lies
-        inside (min_lon, min_lat, max_lon, max_lat). A date bound leaves undated events out.
+        inside (min_lon, min_lat, max_lon, max_lat); ``source_label`` keeps events that at least one outlet
+        with this label reports. A date bound leaves undated events out.
         """
+        ...
+
+    def candidates(
+        self,
+        *,
+        latitude: float | None = None,
+        longitude: float | None = None,
+        radius_km: float = 0.0,
+        iso: str | None = None,
+        admin1: str | None = None,
+        areas_only: bool = False,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        undated: bool = False,
+        event_types: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> list[Event]:
+        """Stored events that may be the same incident as a new report (the ledger's pre-filter).
+
+        Place: events whose point lies within ``radius_km`` of (``latitude``, ``longitude``), or, when
+        ``admin1`` is given, that lie in that admin1 area of country ``iso`` (only those coded at admin-area
+        precision, geo_precision >= 3, with ``areas_only``); no place test when neither is given. Date:
+        events whose date range overlaps [``date_from``, ``date_to``] (an open bound does not test), undated
+        events only with ``undated``. ``event_types``: only these event types. Nearest first (then by
+        date, id), at most ``limit``, with sources, evidence and history.
+        """
+        ...
+
+    def outlets(self, *, label: str | None = None) -> list[Outlet]:
+        """The source registry: every outlet named by a stored document or given a label, most documents
+        first; with ``label``, only the outlets that carry it."""
+        ...
+
+    def label_outlet(self, outlet: str, label: str, *, remove: bool = False) -> bool:
+        """Give ``outlet`` the user label ``label`` (or take it away with ``remove``); True when this
+        changed anything. An outlet may be labelled before any of its documents is stored."""
         ...
 
     def get_event(self, event_id: str) -> Event | None: ...

@@ -13,11 +13,13 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from veilleur.model import Actor, Claim, DateValue, Document, Event, Place, Source, Span
+from veilleur.model import Actor, Change, Claim, DateValue, Document, Event, MergeReason, Place, Source, Span
 
 Row = Mapping[str, Any]
 
-DOCUMENT_COLUMNS = ("id", "url", "outlet", "published", "language", "title", "origin", "content_hash", "text")
+DOCUMENT_COLUMNS = (
+    "id", "url", "outlet", "published", "language", "title", "origin", "content_hash", "text_hash", "text",
+)  # fmt: skip
 
 EVENT_COLUMNS = (
     "id", "event_type", "sub_event_type",
@@ -28,7 +30,12 @@ EVENT_COLUMNS = (
     "fatalities", "notes",
 )  # fmt: skip
 
-SOURCE_COLUMNS = ("url", "published", "outlet", "claim", "reporting_source", "fatalities")
+SOURCE_COLUMNS = (
+    "url", "published", "outlet", "claim", "reporting_source", "fatalities",
+    "merge_rule", "merge_km", "merge_days", "merged_id",
+)  # fmt: skip
+
+HISTORY_COLUMNS = ("field", "old_value", "new_value", "document_id", "changed_at")
 
 
 def iso(value: dt.date | None) -> str | None:
@@ -84,6 +91,7 @@ def document_row(doc: Document) -> dict[str, Any]:
         "title": _text(doc.title, "title"),
         "origin": _text(doc.origin, "origin"),
         "content_hash": _text(doc.content_hash, "content_hash") or None,
+        "text_hash": doc.content_hash or None,  # the same, kept also for another outlet's copy (schema v2)
         "text": _text(doc.text, "text", optional=False),
     }
 
@@ -98,7 +106,7 @@ def row_document(row: Row) -> Document:
         language=row["language"],
         title=row["title"],
         origin=row["origin"],
-        content_hash=row["content_hash"] or "",
+        content_hash=row["content_hash"] or row["text_hash"] or "",
     )
 
 
@@ -197,7 +205,7 @@ def event_row(event: Event) -> dict[str, Any]:
     return row
 
 
-def row_event(row: Row, sources: list[Source] | None = None) -> Event:
+def row_event(row: Row, sources: list[Source] | None = None, history: list[Change] | None = None) -> Event:
     detail: dict[str, Any] = json.loads(row["actor_detail"] or "{}")
     place = None
     if row["latitude"] is not None:
@@ -241,6 +249,7 @@ def row_event(row: Row, sources: list[Source] | None = None) -> Event:
         fatalities=row["fatalities"],
         notes=row["notes"],
         sources=list(sources or []),
+        history=list(history or []),
     )
 
 
@@ -258,8 +267,22 @@ def source_row(source: Source) -> dict[str, Any]:
         "claim": claim_value(source.claim),
         "reporting_source": _text(source.reporting_source, "reporting_source"),
         "fatalities": _opt_int(source.fatalities, "source fatalities"),
+        **_merge_columns(source.merge),
     }
 
+
+def _merge_columns(merge: MergeReason | None) -> dict[str, Any]:
+    if merge is None:
+        return {"merge_rule": None, "merge_km": None, "merge_days": None, "merged_id": None}
+    if not isinstance(merge, MergeReason):
+        raise ValueError(f"merge must be a MergeReason or None, not {merge!r}")
+    km = None if merge.km is None else _coordinate(merge.km, "merge km", 40_100.0)
+    return {
+        "merge_rule": _text(merge.rule, "merge rule", optional=False),
+        "merge_km": km,
+        "merge_days": _opt_int(merge.days, "merge days"),
+        "merged_id": _text(merge.merged_id, "merged id"),
+    }
 
 def span_row(span: Span) -> tuple[int, int, str]:
     if not isinstance(span, Span):
@@ -281,4 +304,32 @@ def row_source(row: Row, evidence: list[Span]) -> Source:
         reporting_source=row["reporting_source"],
         fatalities=row["fatalities"],
         evidence=evidence,
+        merge=None if row["merge_rule"] is None else MergeReason(
+            rule=row["merge_rule"], km=row["merge_km"], days=row["merge_days"], merged_id=row["merged_id"]
+        ),
+    )
+
+
+# ---------------------------------------------------------------- history
+
+
+def change_row(change: Change) -> dict[str, Any]:
+    if not isinstance(change, Change):
+        raise ValueError(f"history entries must be Change objects, not {change!r}")
+    return {
+        "field": _text(change.field, "history field", optional=False),
+        "old_value": _text(change.old, "history old value"),
+        "new_value": _text(change.new, "history new value"),
+        "document_id": _text(change.document_id, "history document_id", optional=False),
+        "changed_at": _text(change.at, "history time", optional=False),
+    }
+
+
+def row_change(row: Row) -> Change:
+    return Change(
+        field=row["field"],
+        old=row["old_value"],
+        new=row["new_value"],
+        document_id=row["document_id"],
+        at=row["changed_at"],
     )

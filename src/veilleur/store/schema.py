@@ -18,6 +18,19 @@ sources    one row per (event, document) report, ``position`` keeps the event's 
 evidence   the spans of one source, ``position`` keeps their order.
 documents_fts  FTS5 over documents(title, text), external content, kept in sync by triggers.
 events_rtree   R-tree over event points (32-bit floats: use it as a pre-filter), kept in sync by triggers.
+
+Version 2 (the ledger across articles)
+--------------------------------------
+sources        gains ``merge_rule``, ``merge_km``, ``merge_days``, ``merged_id``: why this document's event
+               joined the event (NULL for the source that created it).
+event_history  what a later document changed in an event: ``field``, ``old_value``, ``new_value`` (readable
+               text), ``document_id``, ``changed_at``; one row per (event, document, field), ``position``
+               keeps the order.
+documents      gains ``text_hash``: the content hash of every document. ``content_hash`` (UNIQUE) stays the
+               first document's with that text; another outlet's copy of the same text is a document of its
+               own (that outlet's report) with ``content_hash`` NULL and the same ``text_hash``.
+outlet_labels  user labels of outlets (``state-affiliated``, ``partisan``...): (outlet, label) pairs. The
+               outlet registry itself is read from ``documents`` (grouped by outlet), never kept twice.
 """
 
 from __future__ import annotations
@@ -132,6 +145,36 @@ _V1: tuple[str, ...] = (
     )""",
 )
 
-MIGRATIONS: tuple[Migration, ...] = ((1, _V1),)
+_V2: tuple[str, ...] = (
+    "ALTER TABLE documents ADD COLUMN text_hash TEXT",
+    "UPDATE documents SET text_hash = content_hash",
+    "CREATE INDEX documents_text_hash ON documents(text_hash, outlet)",
+    "ALTER TABLE sources ADD COLUMN merge_rule TEXT",
+    "ALTER TABLE sources ADD COLUMN merge_km REAL",
+    "ALTER TABLE sources ADD COLUMN merge_days INTEGER",
+    "ALTER TABLE sources ADD COLUMN merged_id TEXT",
+    """CREATE TABLE event_history (
+        event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        field TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        old_value TEXT,
+        new_value TEXT,
+        changed_at TEXT NOT NULL,
+        PRIMARY KEY (event_id, document_id, field)
+    )""",
+    """CREATE TABLE outlet_labels (
+        outlet TEXT NOT NULL,
+        label TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        PRIMARY KEY (outlet, label)
+    )""",
+    "CREATE INDEX outlet_labels_label ON outlet_labels(label)",
+    "CREATE INDEX documents_outlet ON documents(outlet)",
+    "CREATE INDEX sources_outlet ON sources(outlet)",
+    "CREATE INDEX events_admin1 ON events(iso, admin1)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = ((1, _V1), (2, _V2))
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

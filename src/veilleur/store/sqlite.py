@@ -18,10 +18,10 @@ from types import TracebackType
 from typing import Any
 
 from veilleur.errors import SchemaVersionError, StoreError, VeilleurError
-from veilleur.model import Document, Event, Source, Span
-from veilleur.store import codec, schema
+from veilleur.model import Change, Document, Event, Source, Span
+from veilleur.store import codec, queries, schema
 from veilleur.store.analyst import AnalystReads
-from veilleur.store.base import BBox, SaveReport
+from veilleur.store.base import BBox, Outlet, SaveReport
 
 _CHUNK = 500  # ids per IN (...) list
 _BUSY_TIMEOUT_S = 30.0
@@ -136,6 +136,22 @@ class SQLiteStore(AnalystReads):
                 found.update(r[0] for r in rows)
         return found
 
+    def known(self, documents: Iterable[Document]) -> set[str]:
+        docs = list(documents)
+        ids = list(dict.fromkeys(d.id for d in docs))
+        hashes = list(dict.fromkeys(d.content_hash for d in docs if d.content_hash))
+        stored_ids: set[str] = set()
+        texts: set[tuple[str, str | None]] = set()
+        with self._read() as conn:
+            for chunk in _chunks(ids):
+                rows = conn.execute(f"SELECT id FROM documents WHERE id IN ({_marks(len(chunk))})", chunk)
+                stored_ids.update(r[0] for r in rows)
+            for chunk in _chunks(hashes):
+                sql = f"SELECT text_hash, outlet FROM documents WHERE text_hash IN ({_marks(len(chunk))})"
+                rows = conn.execute(sql, chunk)
+                texts.update((r[0], r[1]) for r in rows)
+        return {d.id for d in docs if d.id in stored_ids or (d.content_hash, d.outlet) in texts}
+
     def get_document(self, doc_id: str) -> Document | None:
         cols = ", ".join(codec.DOCUMENT_COLUMNS)
         with self._lock:
@@ -160,6 +176,10 @@ class SQLiteStore(AnalystReads):
                         continue
                     row = codec.document_row(doc)
                     row["ingested_at"] = now
+                    if row["content_hash"] is not None and conn.execute(
+                        "SELECT 1 FROM documents WHERE content_hash = ?", (row["content_hash"],)
+                    ).fetchone():
+                        row["content_hash"] = None  # another outlet's copy of a stored text: text_hash only
                     conn.execute(
                         f"INSERT INTO documents ({', '.join(row)}) VALUES ({_marks(len(row))})",
                         tuple(row.values()),
@@ -187,10 +207,11 @@ class SQLiteStore(AnalystReads):
 
     @staticmethod
     def _document_known(conn: sqlite3.Connection, doc: Document) -> bool:
+        """The same id, or the same text from the same outlet (another outlet's copy is its own report)."""
         content_hash = doc.content_hash or None
         row = conn.execute(
-            "SELECT 1 FROM documents WHERE id = ? OR (? IS NOT NULL AND content_hash = ?)",
-            (doc.id, content_hash, content_hash),
+            "SELECT 1 FROM documents WHERE id = ? OR (? IS NOT NULL AND text_hash = ? AND outlet IS ?)",
+            (doc.id, content_hash, content_hash, doc.outlet),
         ).fetchone()
         return row is not None
 
@@ -219,8 +240,8 @@ class SQLiteStore(AnalystReads):
                 )
             spans = [codec.span_row(s) for s in source.evidence]
             cur = conn.execute(
-                "INSERT INTO sources (event_id, document_id, position, url, published, outlet, claim, "
-                "reporting_source, fatalities) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                f"INSERT INTO sources (event_id, document_id, position, {', '.join(codec.SOURCE_COLUMNS)}) "
+                f"VALUES ({_marks(3 + len(codec.SOURCE_COLUMNS))}) "
                 "ON CONFLICT(event_id, document_id) DO NOTHING",
                 (event.id, src["document_id"], position, *(src[c] for c in codec.SOURCE_COLUMNS)),
             )
@@ -233,9 +254,38 @@ class SQLiteStore(AnalystReads):
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 [(event.id, src["document_id"], i, *span) for i, span in enumerate(spans)],
             )
-        if not is_new and sources_added:
+        changed = self._save_history(conn, event.id, event.history)
+        if not is_new and changed:
+            columns = [c for c in row if c not in ("id", "created_at")]
+            conn.execute(
+                f"UPDATE events SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
+                (*(row[c] for c in columns), event.id),
+            )
+        elif not is_new and sources_added:
             conn.execute("UPDATE events SET updated_at = ? WHERE id = ?", (now, event.id))
         return int(is_new), sources_added
+
+    @staticmethod
+    def _save_history(conn: sqlite3.Connection, event_id: str, history: Sequence[Change]) -> int:
+        """Append the history entries not stored yet (one per event, document and field); how many."""
+        if not history:
+            return 0
+        rows = [codec.change_row(c) for c in history]
+        position = conn.execute(
+            "SELECT COALESCE(MAX(position) + 1, 0) FROM event_history WHERE event_id = ?", (event_id,)
+        ).fetchone()[0]
+        added = 0
+        for row in rows:
+            cur = conn.execute(
+                f"INSERT INTO event_history (event_id, position, {', '.join(codec.HISTORY_COLUMNS)}) "
+                f"VALUES ({_marks(2 + len(codec.HISTORY_COLUMNS))}) "
+                "ON CONFLICT(event_id, document_id, field) DO NOTHING",
+                (event_id, position, *(row[c] for c in codec.HISTORY_COLUMNS)),
+            )
+            if cur.rowcount == 1:
+                position += 1
+                added += 1
+        return added
 
     # ------------------------------------------------------------ events
 
@@ -251,6 +301,7 @@ class SQLiteStore(AnalystReads):
         bbox: BBox | None = None,
         limit: int | None = None,
         offset: int = 0,
+        source_label: str | None = None,
     ) -> list[Event]:
         where: list[str] = []
         params: list[Any] = []
@@ -284,6 +335,12 @@ class SQLiteStore(AnalystReads):
                 "AND min_lat <= ?) AND longitude BETWEEN ? AND ? AND latitude BETWEEN ? AND ?"
             )
             params += [min_lon, max_lon, min_lat, max_lat, min_lon, max_lon, min_lat, max_lat]
+        if source_label is not None:
+            where.append(
+                "EXISTS (SELECT 1 FROM sources s JOIN documents d ON d.id = s.document_id "
+                "JOIN outlet_labels l ON l.outlet = d.outlet WHERE s.event_id = events.id AND l.label = ?)"
+            )
+            params.append(source_label)
         sql = f"SELECT {', '.join(codec.EVENT_COLUMNS)} FROM events"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -291,8 +348,14 @@ class SQLiteStore(AnalystReads):
         params += [-1 if limit is None else limit, offset]
         with self._read() as conn:
             rows = conn.execute(sql, params).fetchall()
-            sources = self._sources(conn, [r["id"] for r in rows])
-        return [codec.row_event(r, sources.get(r["id"])) for r in rows]
+            return self._events(conn, rows)
+
+    def _events(self, conn: sqlite3.Connection, rows: Sequence[Any]) -> list[Event]:
+        """Rows of ``codec.EVENT_COLUMNS`` as Events with their sources, evidence and history."""
+        ids = [r["id"] for r in rows]
+        sources = self._sources(conn, ids)
+        history = self._history(conn, ids)
+        return [codec.row_event(r, sources.get(r["id"]), history.get(r["id"])) for r in rows]
 
     def get_event(self, event_id: str) -> Event | None:
         with self._read() as conn:
@@ -301,8 +364,7 @@ class SQLiteStore(AnalystReads):
             ).fetchone()
             if row is None:
                 return None
-            sources = self._sources(conn, [event_id])
-        return codec.row_event(row, sources.get(event_id))
+            return self._events(conn, [row])[0]
 
     @staticmethod
     def _sources(conn: sqlite3.Connection, event_ids: Sequence[str]) -> dict[str, list[Source]]:
@@ -325,6 +387,74 @@ class SQLiteStore(AnalystReads):
                 key = (row["event_id"], row["document_id"])
                 result.setdefault(row["event_id"], []).append(codec.row_source(row, spans.get(key, [])))
         return result
+
+    @staticmethod
+    def _history(conn: sqlite3.Connection, event_ids: Sequence[str]) -> dict[str, list[Change]]:
+        result: dict[str, list[Change]] = {}
+        for chunk in _chunks(event_ids):
+            for row in conn.execute(
+                f"SELECT event_id, {', '.join(codec.HISTORY_COLUMNS)} FROM event_history "
+                f"WHERE event_id IN ({_marks(len(chunk))}) ORDER BY event_id, position",
+                chunk,
+            ):
+                result.setdefault(row["event_id"], []).append(codec.row_change(row))
+        return result
+
+    # ------------------------------------------------------------ the ledger: candidates, outlets
+
+    def candidates(
+        self,
+        *,
+        latitude: float | None = None,
+        longitude: float | None = None,
+        radius_km: float = 0.0,
+        iso: str | None = None,
+        admin1: str | None = None,
+        areas_only: bool = False,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        undated: bool = False,
+        event_types: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> list[Event]:
+        query = queries.candidates_query(
+            latitude=latitude, longitude=longitude, radius_km=radius_km, iso=iso, admin1=admin1,
+            areas_only=areas_only, date_from=date_from, date_to=date_to, undated=undated,
+            event_types=event_types,
+        )  # fmt: skip
+        with self._read() as conn:
+            rows = conn.execute(query.sql, query.params).fetchall()
+            chosen = queries.nearest(rows, query, limit)
+            return self._events(conn, chosen)
+
+    def outlets(self, *, label: str | None = None) -> list[Outlet]:
+        with self._read() as conn:
+            return queries.outlets(conn, label)
+
+    def label_outlet(self, outlet: str, label: str, *, remove: bool = False) -> bool:
+        outlet, label = queries.check_label(outlet, label)
+        with self._lock:
+            conn = self.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if remove:
+                    cur = conn.execute(
+                        "DELETE FROM outlet_labels WHERE outlet = ? AND label = ?", (outlet, label)
+                    )
+                else:
+                    cur = conn.execute(
+                        "INSERT INTO outlet_labels (outlet, label, added_at) VALUES (?, ?, ?) "
+                        "ON CONFLICT DO NOTHING",
+                        (outlet, label, _now()),
+                    )
+                changed = cur.rowcount == 1
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                _rollback(conn)
+                if isinstance(exc, sqlite3.Error):
+                    raise StoreError(f"cannot label the outlet: {exc}", where=self.path) from exc
+                raise
+        return changed
 
     def count(self) -> dict[str, int]:
         with self._read() as conn:
