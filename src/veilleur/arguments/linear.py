@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 _BATTLES = "Battles"
 _VIOLENT = (_BATTLES, "Explosions/Remote violence", "Violence against civilians", "Riots")
 _BLAMEABLE = (*_VIOLENT, "Strategic developments")
+_REMOTE = _VIOLENT[1]
 
 
 @dataclass(frozen=True)
@@ -111,9 +112,12 @@ def _clause_end(words: Sequence[Word], i: int, lin: LinearLexicon) -> int:
     return len(words)
 
 
-def _weapon(words: Sequence[Word], lin: LinearLexicon, lo: int, hi: int, anchor: int) -> Coding | None:
+def _weapon(words: Sequence[Word], lin: LinearLexicon, lo: int, hi: int, anchor: int,
+            remote_only: bool = False) -> Coding | None:
     best: tuple[tuple[int, int, int], Coding] | None = None
     for rank, weapon in enumerate(lin.lex.weapons):
+        if remote_only and weapon.coding.event_type != _REMOTE:
+            continue
         for s, e in find_phrases(words, weapon.cues, lin, lo, hi):
             key = (min(abs(s - anchor), abs(e - 1 - anchor)), s - e, rank)
             if best is None or key < best[0]:
@@ -121,9 +125,21 @@ def _weapon(words: Sequence[Word], lin: LinearLexicon, lo: int, hi: int, anchor:
     return best[1] if best else None
 
 
-def _target(words: Sequence[Word], lin: LinearLexicon, lo: int, hi: int) -> Coding | None:
-    for coding, cues in lin.lex.targets:
-        for k in range(lo, hi):
+def _target(words: Sequence[Word], lin: LinearLexicon, lo: int, hi: int, last: bool = False) -> Coding | None:
+    """The coding the target's words give: the first cue in words[lo:hi], or with ``last`` the last cue of
+    the noun phrase that starts at lo ("a member of a self-defense militia": the militia)."""
+    if last:
+        end = next((k for k in range(lo, hi) if k > lo and (
+            words[k].text.lower() in lin.target_ends or words[k].text in (",", ";"))), hi)
+        found = None
+        for k in range(lo, end):
+            for coding, cues in lin.lex.targets:
+                if words[k].keys & cues:
+                    found = coding
+                    break
+        return found
+    for k in range(lo, hi):
+        for coding, cues in lin.lex.targets:
             if words[k].keys & cues:
                 return coding
     return None
@@ -134,14 +150,22 @@ def _code(words: Sequence[Word], hit: LinearHit, lin: LinearLexicon, lo: int, hi
     frame = hit.frame
     if frame.coding is not None:
         return frame.coding, 3
-    weapon = _weapon(words, lin, lo, hi, hit.start) or _weapon(words, lin, 0, len(words), hit.start)
+    # the means in the trigger's clause, else an explosive, aircraft or artillery named in its sentence
+    weapon = _weapon(words, lin, lo, hi, hit.start) or _weapon(words, lin, 0, len(words), hit.start, True)
     if weapon is not None:
         return weapon, 3
-    # the target: after an active trigger, before a passive one ("two herders were killed")
-    t_lo, t_hi = (lo, hit.start) if passive_hit else (hit.end, hi)
-    target = _target(words, lin, t_lo, t_hi) or _target(words, lin, lo, hi)
+    # the target: the noun phrase after an active trigger, the words before a passive one ("two herders
+    # were killed"), then anything in the clause, then (for frames sure of themselves) in the sentence
+    if passive_hit:
+        target = next((t for k in range(hit.start - 1, lo - 1, -1) if (t := _target(words, lin, k, k + 1))), None)
+    else:
+        target = _target(words, lin, hit.end, hi, last=True)
+    target = target or _target(words, lin, lo, hi)
+    strength = lin.strength.get(frame.name, 0)
+    if target is None and strength >= 3:
+        target = _target(words, lin, 0, len(words))
     if target is not None:
-        return target, max(2, lin.strength.get(frame.name, 0))
+        return target, max(2, strength)
     return lin.lex.default, 1
 
 
@@ -280,7 +304,12 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
             continue
         tolls = doc_tolls[n]
         cands: list[_Cand] = []
+        dated = [(sent.start_char + e.span.start, sent.start_char + e.span.end) for e in res.dates.find(sent.text)]
         for hit in hits:
+            if any(a <= words[hit.start].char < b for a, b in dated):
+                continue  # "On March 7": a date, not a march
+            if not hit.is_verb and cands and hit.start > 0 and words[hit.start - 1].keys & lin.lex.anaphoric:
+                continue  # "the device", "the attack": told already in this sentence
             reading = read_linear_modality(words, hit, lin)
             if reading.modality is not Modality.FACTUAL:
                 continue

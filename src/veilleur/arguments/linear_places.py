@@ -93,7 +93,8 @@ def choose_place(places: Sequence[PlaceMention], words: Sequence[Word], start: i
         w, owner = before(p, 1), before(p, 2)
         if w is None or w.text.lower() not in lin.attached or owner is None:
             return False
-        return pw.kind_of(owner.text) is None and word_key(owner.text) not in pw.directions
+        forms = {owner.text, *owner.keys}  # "the towns of", "the villages of"
+        return all(pw.kind_of(f) is None and word_key(f) not in pw.directions for f in forms)
 
     def breaks(p: PlaceMention) -> int:
         """Clause boundaries between the trigger and the place."""

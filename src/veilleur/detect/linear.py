@@ -110,6 +110,7 @@ class LinearLexicon:
     target: tuple[Phrase, ...]
     attribution: tuple[Phrase, ...]
     not_subject: frozenset[str]
+    target_ends: frozenset[str]
     subject_breaks: frozenset[str]
     background: tuple[Phrase, ...]
     background_distance: int
@@ -209,6 +210,7 @@ def linear_lexicon(code: str) -> LinearLexicon:
         agent=_phrases(_strings(lw, r, "agent")), target=_phrases(_strings(lw, r, "target")),
         attribution=_phrases(_strings(lw, r, "attribution")),
         not_subject=frozenset(_strings(lw, r, "not_subject")),
+        target_ends=frozenset(_strings(lw, r, "target_ends")),
         subject_breaks=frozenset(_strings(lw, r, "subject_breaks")),
         background=_phrases(_strings(lw, b, "links")), background_distance=int(b.get("max_distance", 5)),
         attached=frozenset(_strings(lw, pl, "attached")),
