@@ -42,6 +42,17 @@ def test_no_filter_finds_everything_in_date_order_undated_last(store: Store) -> 
     assert [e.id for e in store.find_events(EventQuery(), limit=2, offset=1)] == [e.id for e in events[1:3]]
 
 
+@pytest.mark.parametrize("newest_first", [True, False])
+def test_pages_are_slices_of_the_whole_order(store: Store, newest_first: bool) -> None:
+    whole = [e.id for e in store.find_events(EventQuery(), newest_first=newest_first)]
+    for limit in (1, 2, 4, 20):
+        for offset in range(0, 11):
+            page = store.find_events(EventQuery(), limit=limit, offset=offset, newest_first=newest_first)
+            assert [e.id for e in page] == whole[offset : offset + limit], (limit, offset)
+    battles = [e.id for e in store.find_events(EventQuery(event_types=("Battles",)), newest_first=newest_first)]
+    assert battles[-1] == "ev-vague"  # undated last either way
+
+
 @pytest.mark.parametrize(
     ("filters", "expected"),
     [

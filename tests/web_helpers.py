@@ -23,9 +23,7 @@ from veilleur.store import open_store
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts" / "web"
-SHARED_SEEDS = (
-    Path(os.environ.get("VEILLEUR_SHARED_EVAL") or REPO.parent / "shared" / "eval") / "seeds_docs.jsonl"
-)
+SHARED_SEEDS = Path(os.environ.get("VEILLEUR_SHARED_EVAL") or REPO.parent / "shared" / "eval") / "seeds_docs.jsonl"
 SAMPLE_ARTICLES = REPO / "samples" / "articles.jsonl"
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -121,10 +119,8 @@ def build_small_ledger(path: Path) -> dict[str, Any]:
     texts = {
         "doc-mali": "Lundi, des jihadistes du JNIM ont attaqué un camp militaire près de Boni. "
         "Le lendemain, une frappe de drone a visé Tessit.",
-        "doc-burkina": "Des manifestants ont défilé à Ouagadougou. "
-        "Des VDP ont affronté des hommes armés à Djibo.",
-        "doc-iraq": "A drone strike hit Ain al-Asad air base; "
-        "the Islamic State claimed an attack near Samarra.",
+        "doc-burkina": "Des manifestants ont défilé à Ouagadougou. Des VDP ont affronté des hommes armés à Djibo.",
+        "doc-iraq": "A drone strike hit Ain al-Asad air base; the Islamic State claimed an attack near Samarra.",
         "doc-vague": "Selon des sources locales, des combats auraient eu lieu dans la région.",
     }
     meta = {
@@ -134,9 +130,7 @@ def build_small_ledger(path: Path) -> dict[str, Any]:
         "doc-vague": ("Le Sahel Quotidien", "fr", dt.date(2024, 2, 2)),
     }
     docs = {
-        i: Document(
-            id=i, text=t, outlet=meta[i][0], language=meta[i][1], published=meta[i][2], title=f"Title {i}"
-        )
+        i: Document(id=i, text=t, outlet=meta[i][0], language=meta[i][1], published=meta[i][2], title=f"Title {i}")
         for i, t in texts.items()
     }
 

@@ -19,6 +19,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -84,9 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 ok, 1 some inputs failed or a command failed, 2 usage error.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    parser.add_argument(
-        "--db", metavar="PATH", help="the ledger's SQLite file (default: $VEILLEUR_DB or veilleur.db)"
-    )
+    parser.add_argument("--db", metavar="PATH", help="the ledger's SQLite file (default: $VEILLEUR_DB or veilleur.db)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
@@ -116,7 +115,37 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="score stored events against a gold file")
     p.add_argument("gold", metavar="GOLD", help="gold events JSON (the evaluation contract)")
     p.add_argument("--json", action="store_true", help="print the whole result as JSON")
+
+    p = sub.add_parser("serve", help="the REST API and the map page on localhost")
+    p.add_argument("--port", type=_port, default=8000, metavar="N", help="TCP port (default 8000)")
+    p.add_argument("--host", default="127.0.0.1", metavar="ADDR", help="address (default 127.0.0.1)")
+
+    p = sub.add_parser("report", help="a situation report (HTML, or PDF with --pdf) for a week or dates")
+    p.add_argument("--week", type=_week, metavar="YYYY-Www", help="an ISO week, e.g. 2024-W12")
+    p.add_argument("--from", dest="date_from", type=_date, metavar="DATE", help="first day (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", type=_date, metavar="DATE", help="last day (YYYY-MM-DD)")
+    p.add_argument("--country", metavar="C", help="only this country (ISO 3166 alpha-2 code or name)")
+    p.add_argument("--title", metavar="TEXT", help="the report's title")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: report-PERIOD.html/.pdf)")
+    p.add_argument("--pdf", action="store_true", help="print to PDF through headless Chromium")
     return parser
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a TCP port (0-65535)")
+    return int(text)
+
+
+def _week(text: str) -> tuple[dt.date, dt.date]:
+    match = re.fullmatch(r"(\d{4})-?W(\d{1,2})", text.strip(), re.IGNORECASE)
+    try:
+        if match is None:
+            raise ValueError
+        monday = dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an ISO week (YYYY-Www, e.g. 2024-W12)") from None
+    return monday, monday + dt.timedelta(days=6)
 
 
 # ---------------------------------------------------------------- commands
@@ -190,19 +219,14 @@ def format_table(events: Sequence[Event]) -> list[str]:
     """An aligned text table, one event a line; ``-`` is unknown."""
     headers = [h for h, _ in TABLE_COLUMNS]
     rows = [
-        [
-            _clip(cell, limit) if limit else cell
-            for cell, (_, limit) in zip(event_row(e), TABLE_COLUMNS, strict=True)
-        ]
+        [_clip(cell, limit) if limit else cell for cell, (_, limit) in zip(event_row(e), TABLE_COLUMNS, strict=True)]
         for e in events
     ]
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
     right = {"fatalities", "sources"}
 
     def line(cells: Sequence[str]) -> str:
-        parts = [
-            c.rjust(w) if h in right else c.ljust(w) for c, w, h in zip(cells, widths, headers, strict=True)
-        ]
+        parts = [c.rjust(w) if h in right else c.ljust(w) for c, w, h in zip(cells, widths, headers, strict=True)]
         return "  ".join(parts).rstrip()
 
     return [line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows]
@@ -363,9 +387,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
             tmp.replace(out)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
-            raise VeilleurError(
-                f"cannot write ({(exc.strerror or str(exc)).lower()})", where=str(out)
-            ) from None
+            raise VeilleurError(f"cannot write ({(exc.strerror or str(exc)).lower()})", where=str(out)) from None
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
@@ -385,12 +407,47 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from veilleur.web.server import serve
+
+    serve(settings, host=args.host, port=args.port)
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    from veilleur.web.report import write_report
+
+    if args.week and (args.date_from or args.date_to):
+        raise UsageError("give --week or --from/--to, not both")
+    if args.week:
+        date_from, date_to = args.week
+    elif args.date_from and args.date_to:
+        date_from, date_to = args.date_from, args.date_to
+    else:
+        raise UsageError("give --week YYYY-Www, or both --from DATE and --to DATE")
+    if date_from > date_to:
+        raise UsageError(f"--from {date_from} is after --to {date_to}")
+    out = write_report(
+        settings,
+        date_from,
+        date_to,
+        output=Path(args.output) if args.output else None,
+        pdf=args.pdf,
+        country=args.country,
+        title=args.title,
+    )
+    print(f"report written to {out}", file=sys.stderr)
+    return EXIT_OK
+
+
 COMMANDS = {
     "ingest": cmd_ingest,
     "events": cmd_events,
     "export": cmd_export,
     "eval": cmd_eval,
     "sources": cmd_sources,
+    "serve": cmd_serve,
+    "report": cmd_report,
 }
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 
 class VeilleurError(Exception):
-    """Base class. ``code`` is stable across versions (V1xx input, V2xx language data, V3xx store, V4xx geo)."""
+    """Base class. ``code`` is stable across versions (V1xx input, V2xx language data, V3xx store, V4xx geo,
+    V5xx web and reports)."""
 
     code = "V000"
 
@@ -98,3 +99,16 @@ class UnreadableInputError(InputError):
     """The operating system refused to read a path (permissions, a device, an I/O error)."""
 
     code = "V109"
+
+
+# The web desk and reports (V5xx).
+
+
+class WebError(VeilleurError):
+    code = "V500"
+
+
+class ReportError(WebError):
+    """A report cannot be written or printed (no headless Chromium, Chromium failed, unwritable file)."""
+
+    code = "V501"

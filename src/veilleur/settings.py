@@ -125,6 +125,12 @@ class Settings:
     # merging inside one article: mentions of the same type this close in km and days are one event
     merge_km: float = 25.0
     merge_days: int = 1
+    # the web desk (veilleur serve, veilleur report): map tiles for users online (None: the offline base map),
+    # the bearer token that enables POST /api/documents (None: the API is read-only), the headless browser
+    tile_url: str | None = None
+    tile_attribution: str | None = None
+    api_token: str | None = field(default=None, repr=False)
+    chromium: Path | None = None
     # merging across articles: the ledger's rules (see LedgerRules)
     ledger: LedgerRules = field(default_factory=LedgerRules)
 
@@ -141,5 +147,14 @@ class Settings:
             values["user_actors"] = tuple(Path(p) for p in os.environ["VEILLEUR_ACTORS"].split(os.pathsep) if p)
         if os.environ.get("VEILLEUR_LEDGER_RULES"):
             values["ledger"] = LedgerRules.from_toml(os.environ["VEILLEUR_LEDGER_RULES"])
+        for name, key in (
+            ("tile_url", "VEILLEUR_TILE_URL"),
+            ("tile_attribution", "VEILLEUR_TILE_ATTRIBUTION"),
+            ("api_token", "VEILLEUR_API_TOKEN"),
+        ):
+            if os.environ.get(key):
+                values[name] = os.environ[key]
+        if os.environ.get("VEILLEUR_CHROMIUM"):
+            values["chromium"] = Path(os.environ["VEILLEUR_CHROMIUM"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

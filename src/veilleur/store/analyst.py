@@ -95,31 +95,33 @@ def where_clause(query: EventQuery) -> tuple[str, list[Any]]:
     if query.sub_event_types:
         where.append(_any_of("events.sub_event_type", query.sub_event_types, params, nocase=False))
     if query.countries:
-        iso = _any_of("events.iso", query.countries, params)
-        name = _any_of("events.country", query.countries, params)
-        where.append(f"({iso} OR {name})")
+        # a two-letter value is an ISO code (stored upper-case: the index answers), anything else a name
+        codes = tuple(dict.fromkeys(c.upper() for c in query.countries if len(c) == 2))
+        names = tuple(c for c in query.countries if len(c) != 2)
+        either = [_any_of("events.iso", codes, params, nocase=False)] if codes else []
+        either += [_any_of("events.country", names, params)] if names else []
+        where.append("(" + " OR ".join(either) + ")")
     if query.admin1:
         where.append(_any_of("events.admin1", query.admin1, params))
     if query.actors:
         clauses = [_any_of(f"events.{col}", query.actors, params) for col in ("actor1", "actor2")]
         for col in ("assoc_actor_1", "assoc_actor_2"):
+            # most events have no associated actor: skip the JSON walk for them
             clauses.append(
-                f"EXISTS (SELECT 1 FROM json_each(events.{col}) j WHERE "
-                f"{_any_of('j.value', query.actors, params)})"
+                f"(events.{col} != '[]' AND EXISTS (SELECT 1 FROM json_each(events.{col}) j WHERE "
+                f"{_any_of('j.value', query.actors, params)}))"
             )
         where.append("(" + " OR ".join(clauses) + ")")
+    # conditions on sources: the matching event ids are found once (IN), not per event (EXISTS)
     if query.outlets:
         where.append(
-            "EXISTS (SELECT 1 FROM sources s WHERE s.event_id = events.id AND "
-            f"{_any_of('s.outlet', query.outlets, params)})"
+            f"events.id IN (SELECT s.event_id FROM sources s WHERE {_any_of('s.outlet', query.outlets, params)})"
         )
     if query.claims:
-        where.append(
-            "EXISTS (SELECT 1 FROM sources s WHERE s.event_id = events.id AND "
-            f"{_any_of('s.claim', query.claims, params, nocase=False)})"
-        )
+        claims = _any_of("s.claim", query.claims, params, nocase=False)
+        where.append(f"events.id IN (SELECT s.event_id FROM sources s WHERE {claims})")
     if query.document_id is not None:
-        where.append("EXISTS (SELECT 1 FROM sources s WHERE s.event_id = events.id AND s.document_id = ?)")
+        where.append("events.id IN (SELECT s.event_id FROM sources s WHERE s.document_id = ?)")
         params.append(query.document_id)
     if query.bbox is not None:
         min_lon, min_lat, max_lon, max_lat = query.bbox
@@ -134,8 +136,8 @@ def where_clause(query: EventQuery) -> tuple[str, list[Any]]:
         match = fts_query(query.text)
         if match is not None:
             where.append(
-                "events.id IN (SELECT s.event_id FROM sources s JOIN documents d ON d.id = s.document_id "
-                "WHERE d.n IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?))"
+                "events.id IN (SELECT s.event_id FROM sources s WHERE s.document_id IN (SELECT d.id FROM "
+                "documents d WHERE d.n IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)))"
             )
             params.append(match)
     return (" WHERE " + " AND ".join(where)) if where else "", params
@@ -161,14 +163,37 @@ def event_rows(
     newest_first: bool,
 ) -> list[Any]:
     where, params = where_clause(query)
-    # undated events come last either way (NULL sorts first ascending, last descending)
-    order = (
-        "events.event_date DESC, events.id DESC"
-        if newest_first
-        else "events.event_date IS NULL, events.event_date, events.id"
+    offset = max(0, offset)
+    if not newest_first:  # the events_order index gives this order: no sort
+        sql = (
+            f"SELECT {columns} FROM events{where} "
+            "ORDER BY events.event_date IS NULL, events.event_date, events.id LIMIT ? OFFSET ?"
+        )
+        return _run(conn, sql, [*params, -1 if limit is None else limit, offset])
+    # newest first, undated last: the dated events read backwards along events_order (whose first column
+    # is "event_date IS NULL"; the equality below lets SQLite use it, no sort of every match), then the
+    # undated ones
+    joiner = " AND " if where else " WHERE "
+    dated = _run(
+        conn,
+        f"SELECT {columns} FROM events{where}{joiner}(events.event_date IS NULL) = 0 "
+        "ORDER BY events.event_date DESC, events.id DESC LIMIT ? OFFSET ?",
+        [*params, -1 if limit is None else limit, offset],
     )
-    sql = f"SELECT {columns} FROM events{where} ORDER BY {order} LIMIT ? OFFSET ?"
-    return _run(conn, sql, [*params, -1 if limit is None else limit, max(0, offset)])
+    if limit is not None and len(dated) >= limit:
+        return dated
+    if dated or offset == 0:
+        undated_offset = 0
+    else:
+        n_dated = _run(conn, f"SELECT count(*) FROM events{where}{joiner}(events.event_date IS NULL) = 0", params)
+        undated_offset = offset - int(n_dated[0][0])
+    undated = _run(
+        conn,
+        f"SELECT {columns} FROM events{where}{joiner}events.event_date IS NULL "
+        "ORDER BY events.id DESC LIMIT ? OFFSET ?",
+        [*params, -1 if limit is None else limit - len(dated), max(0, undated_offset)],
+    )
+    return dated + undated
 
 
 def count_events(conn: sqlite3.Connection, query: EventQuery) -> int:
@@ -184,9 +209,7 @@ def event_points(conn: sqlite3.Connection, query: EventQuery, limit: int | None)
         "ORDER BY events.event_date DESC, events.id DESC LIMIT ?"
     )
     rows = _run(conn, sql, [*params, -1 if limit is None else limit])
-    return [
-        EventPoint(r[0], r[1], r[2], r[3], dt.date.fromisoformat(r[4]) if r[4] else None, r[5]) for r in rows
-    ]
+    return [EventPoint(r[0], r[1], r[2], r[3], dt.date.fromisoformat(r[4]) if r[4] else None, r[5]) for r in rows]
 
 
 # ---------------------------------------------------------------- aggregates
@@ -338,8 +361,6 @@ class AnalystReads:
         with self._read() as conn:
             return event_stats(conn, query, by, split, limit)
 
-    def search_documents(
-        self, text: str | None, *, limit: int = 20, offset: int = 0
-    ) -> tuple[list[DocumentHit], int]:
+    def search_documents(self, text: str | None, *, limit: int = 20, offset: int = 0) -> tuple[list[DocumentHit], int]:
         with self._read() as conn:
             return search_documents(conn, text, max(0, limit), max(0, offset))

@@ -1,0 +1,51 @@
+"""Exports over HTTP: the ``veilleur export`` writers, streamed a page of events at a time."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+
+from veilleur.export import geojson_feature, write_events
+from veilleur.store.base import EventQuery, Store
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "geojson": "application/geo+json",
+    "jsonl": "application/x-ndjson",
+}
+_PAGE = 1000
+
+
+def export_chunks(store: Store, query: EventQuery, fmt: str, page: int = _PAGE) -> Iterator[str]:
+    """The export of the matching events (oldest first) as text chunks, one page of events each: CSV with
+    ACLED's columns (one header), a GeoJSON FeatureCollection of the events that have a point, or JSON
+    Lines of the export record."""
+    if fmt not in EXPORT_TYPES:
+        raise ValueError(f"unknown export format {fmt!r}")
+    offset = 0
+    written = 0
+    if fmt == "geojson":
+        yield '{"type": "FeatureCollection", "features": ['
+    while True:
+        events = store.find_events(query, limit=page, offset=offset)
+        if fmt == "geojson":
+            parts = []
+            for event in events:
+                feature = geojson_feature(event)
+                if feature is not None:
+                    parts.append(("," if written else "") + "\n" + json.dumps(feature, ensure_ascii=False))
+                    written += 1
+            yield "".join(parts)
+        else:
+            buffer = io.StringIO(newline="")
+            write_events(events, "csv" if fmt == "csv" else "jsonl", buffer)
+            text = buffer.getvalue()
+            if fmt == "csv" and offset:
+                text = text.split("\r\n", 1)[1]  # the header once, on the first page
+            yield text
+        if len(events) < page:
+            break
+        offset += page
+    if fmt == "geojson":
+        yield "\n]}\n"
