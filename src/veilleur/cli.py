@@ -7,6 +7,9 @@
     veilleur [--db PATH] sources [--label L]
     veilleur [--db PATH] sources label OUTLET LABEL [--remove]
     veilleur [--db PATH] eval GOLD [--json]
+    veilleur [--db PATH] serve [--port N] [--host ADDR]
+    veilleur [--db PATH] report (--week YYYY-Www | --from DATE --to DATE) [--country C] [--title TEXT]
+                                [-o FILE] [--pdf]
     veilleur --version
 
 Exit codes: 0 ok; 1 when some inputs could not be read (the rest is stored) or a command failed;

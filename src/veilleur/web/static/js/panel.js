@@ -121,9 +121,17 @@ function sourceBox(source, i) {
       el("span", { class: "n", text: `[${i + 1}]` }),
       el("span", { class: `claim claim-${source.claim}`, text: source.claim + said }),
       el("span", { class: "meta", text: meta || source.document_id })),
-    source.merge ? el("p", { class: "merge", text: `joined this event: ${source.merge.rule || JSON.stringify(source.merge)}` }) : null,
+    source.merge ? el("p", { class: "merge", text: `joined this event: ${mergeText(source.merge)}` }) : null,
     el("ul", { class: "quotes" }, source.evidence.map((e) => el("li", {}, el("q", { text: e.text })))),
     el("div", { class: "article" }, el("p", { class: "loading", text: "Loading the article…" })));
+}
+
+function mergeText(merge) {
+  const facts = [];
+  if (merge.km !== null && merge.km !== undefined) facts.push(`${merge.km} km`);
+  if (merge.days !== null && merge.days !== undefined) facts.push(`${merge.days} day${merge.days === 1 ? "" : "s"} apart`);
+  if (merge.merged_id) facts.push(`was ${merge.merged_id}`);
+  return (merge.rule || "merged") + (facts.length ? ` (${facts.join(", ")})` : "");
 }
 
 function historyBox(history) {
