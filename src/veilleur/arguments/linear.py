@@ -54,6 +54,8 @@ _BATTLES = "Battles"
 _VIOLENT = (_BATTLES, "Explosions/Remote violence", "Violence against civilians", "Riots")
 _BLAMEABLE = (*_VIOLENT, "Strategic developments")
 _REMOTE = _VIOLENT[1]
+# date expressions that name a day (not "this year", "in recent weeks")
+_DAY_KINDS = ("absolute", "weekday", "relative", "anchored", "ago", "range")
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ class Combine:
 @dataclass(frozen=True)
 class CodingRules:
     order: dict[str, int]
-    prevail: frozenset[str]
+    prevail: tuple[str, ...]
     combine: tuple[Combine, ...]
     crowd_kinds: frozenset[str]
     crowd_violent: frozenset[str]
@@ -91,7 +93,7 @@ def coding_rules(code: str) -> CodingRules:
                             _coding(f"{where} [[combine]] #{n}", c), bool(c.get("deaths", False)))
                     for n, c in enumerate(trig.get("combine", [])))
     cr = trig.get("crowd", {})
-    return CodingRules(order, frozenset(prec.get("prevail", [])), combine, frozenset(cr.get("kinds", [])),
+    return CodingRules(order, tuple(prec.get("prevail", [])), combine, frozenset(cr.get("kinds", [])),
                         frozenset(cr.get("violent", [])), _coding(f"{where} [crowd]", cr) if cr else None)
 
 
@@ -151,7 +153,8 @@ def _code(words: Sequence[Word], hit: LinearHit, lin: LinearLexicon, lo: int, hi
     if frame.coding is not None:
         return frame.coding, 3
     # the means in the trigger's clause, else an explosive, aircraft or artillery named in its sentence
-    weapon = _weapon(words, lin, lo, hi, hit.start) or _weapon(words, lin, 0, len(words), hit.start, True)
+    weapon = (_weapon(words, lin, lo, hit.start, hit.start) or _weapon(words, lin, hit.end, hi, hit.start)
+              or _weapon(words, lin, lo, hi, hit.start) or _weapon(words, lin, 0, len(words), hit.start, True))
     if weapon is not None:
         return weapon, 3
     # the target: the noun phrase after an active trigger, the words before a passive one ("two herders
@@ -180,13 +183,14 @@ def _concrete(words: Sequence[Word], c: _Cand, lin: LinearLexicon, tolls: bool) 
     if frame.requires_weapon and not has_weapon:
         return False
     near = range(max(c.lo, c.hit.start - 3), min(len(words), c.hit.end + 3))
-    if weak and any(words[k].keys & lin.lex.non_violent for k in near):
-        return False
+    if weak and frame.coding is None and any(words[k].keys & lin.lex.non_violent for k in near):
+        return False  # "a search operation", "fired in the air"
     if not weak:
         return True
-    after = words[c.hit.end].text if c.hit.end < len(words) else ""
-    if c.hit.start > 0 and head.text[:1].isupper() and after[:1].isupper():
-        return False  # a name ("Operation Barkhane"), not an incident
+    if c.hit.start > 0 and head.text[:1].isupper() and not head.text.isupper():
+        return False  # a name ("Operation Barkhane", "since March"), not an incident
+    if lin.context.get(frame.name) and find_phrases(words, lin.context[frame.name], lin):
+        return True  # "marched to the ministry to demand their salaries"
     return has_weapon or any(_target(words, lin, k, k + 1) for k in own) or tolls
 
 
@@ -206,7 +210,7 @@ def _absorb(words: Sequence[Word], cands: list[_Cand], lin: LinearLexicon) -> li
 
 def _rank(c: _Cand, rules: CodingRules, deaths: bool) -> int:
     if c.hit.frame.name in rules.prevail:
-        return -1
+        return rules.prevail.index(c.hit.frame.name) - len(rules.prevail)
     if c.strength < 3 and not deaths:
         return rules.order.get("guessed", 99)
     return rules.order.get(c.coding.sub_event_type, 98)
@@ -304,21 +308,31 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
             continue
         tolls = doc_tolls[n]
         cands: list[_Cand] = []
-        dated = [(sent.start_char + e.span.start, sent.start_char + e.span.end) for e in res.dates.find(sent.text)]
+        background: list[_Cand] = []
+        exprs = res.dates.find(sent.text)
+        dated = [(sent.start_char + e.span.start, sent.start_char + e.span.end) for e in exprs]
+        precise = any(e.kind in _DAY_KINDS for e in exprs)
         for hit in hits:
             if any(a <= words[hit.start].char < b for a, b in dated):
                 continue  # "On March 7": a date, not a march
             if not hit.is_verb and cands and hit.start > 0 and words[hit.start - 1].keys & lin.lex.anaphoric:
                 continue  # "the device", "the attack": told already in this sentence
-            reading = read_linear_modality(words, hit, lin)
-            if reading.modality is not Modality.FACTUAL:
+            reading = read_linear_modality(words, hit, lin, undated=not precise)
+            told_before = reading.modality is Modality.GENERIC and reading.commemoration
+            if reading.modality is not Modality.FACTUAL and not told_before:
                 continue
             lo = clause_start(words, hit.start, lin, 30)
             hi = _clause_end(words, hit.end, lin)
             coding, strength = _code(words, hit, lin, lo, hi, passive(words, hit, lin))
             c = _Cand(hit, reading, coding, strength, lo, hi)
-            if _concrete(words, c, lin, bool(tolls)):
+            if told_before:
+                background.append(c)
+            elif _concrete(words, c, lin, bool(tolls)):
                 cands.append(c)
+        if not cands and background and len(background) == len(hits):
+            # an incident told as the cause of something that is no incident ("suffered breathing problems after
+            # a chlorine attack") is the sentence's incident
+            cands = [c for c in background if _concrete(words, c, lin, bool(tolls))]
         cands = _absorb(words, cands, lin)
         if not cands:
             continue
@@ -347,7 +361,7 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
         if roles.agent is None:
             for c in cands:
                 other = linear_roles(words, c.hit, actors, lin)
-                if other.agent is not None:
+                if other.agent is not None and other.agent is not roles.target:
                     roles.agent = other.agent
                     roles.target = roles.target or other.target
                     break
@@ -412,6 +426,9 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
             t = same[-1]
             coding = _combined({t.sub_event_type, m.sub_event_type}, Coding(t.event_type, t.sub_event_type),
                                rules, bool(t.fatalities))
+            if coding.sub_event_type == t.sub_event_type and m.event_type == t.event_type and m.score >= 1 and \
+                    rules.order.get(m.sub_event_type, 99) < rules.order.get(t.sub_event_type, 99):
+                coding = Coding(m.event_type, m.sub_event_type)  # "... in a suspected chlorine attack"
             t.event_type, t.sub_event_type = coding.event_type, coding.sub_event_type
     return mentions
 
@@ -431,17 +448,19 @@ def _without_tags(text: str, lin: LinearLexicon) -> str:
 
 def _defaults(coding: Coding, actor1: Actor | None, actor2: Actor | None, assoc1: list[Actor],
               res: Resources, country: str | None) -> tuple[Actor | None, Actor | None, list[Actor]]:
+    """ACLED's generic actors: protesters and rioters of the event's country as actor1 of protests and riots
+    (who they are goes to assoc_actor_1), an unidentified armed group for violence by no one named, civilians
+    as the victims of violence against civilians."""
     actors = res.actors
-    if coding.event_type == "Protests":
-        if actor1 is None or actor1.kind != "protesters":
-            if actor1 is not None and actor1.kind == "civilians" and actor1 not in assoc1:
-                assoc1 = [*assoc1, replace(actor1, name=actor1.name)]
-            actor1 = actors.protesters(country)
-    elif coding.event_type == "Riots":
-        if actor1 is None or actor1.kind not in ("rioters",):
-            if actor1 is not None and actor1 not in assoc1:
-                assoc1 = [*assoc1, actor1]
-            actor1 = actors.rioters(country)
+    crowd = {"Protests": actors.protesters, "Riots": actors.rioters}.get(coding.event_type)
+    if crowd is not None:
+        generic = crowd(country)
+        if actor1 is not None and actor1.name != generic.name and actor1.kind not in ("protesters", "rioters") \
+                and actor1 not in assoc1:
+            assoc1 = [*assoc1, actor1]
+        actor1 = generic
+        if actor2 is not None and actor2.kind != "state":
+            actor2 = None  # whom a demonstration is against is not its counterpart; the force that intervenes is
     elif actor1 is None and coding.event_type in _VIOLENT:
         actor1 = actors.unidentified(country)
     if actor2 is None and coding.event_type == "Violence against civilians":

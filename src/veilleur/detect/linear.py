@@ -97,6 +97,7 @@ class LinearLexicon:
     morph: Morphology
     vocab: frozenset[str]
     strength: dict[str, int]
+    context: dict[str, tuple[Phrase, ...]]
     skip: frozenset[str]
     max_skip: int
     noun_markers: frozenset[str]
@@ -194,12 +195,15 @@ def linear_lexicon(code: str) -> LinearLexicon:
                        {str(k).lower(): str(v).lower() for k, v in nouns.items()},
                        str(morph_t.get("vowels", "")))
     vocab = _vocabulary(trig, mod, rep, lin)
-    strength = {name: int(t.get("strength", 0)) for name, t in trig.get("frames", {}).items()}
+    frames_t = trig.get("frames", {})
+    strength = {name: int(t.get("strength", 0)) for name, t in frames_t.items()}
+    context = {name: _phrases(_strings(f"lang/{code}/triggers.toml [frames.{name}]", t, "context"))
+               for name, t in frames_t.items()}
     m, v, r, b, n = (lin.get(k, {}) for k in ("matching", "voice", "roles", "background", "notes"))
     pl = lin.get("places", {})
     win = mod.get("window", {})
     return LinearLexicon(
-        lex=lex, morph=morph, vocab=frozenset(vocab), strength=strength,
+        lex=lex, morph=morph, vocab=frozenset(vocab), strength=strength, context=context,
         skip=frozenset(_strings(lw, m, "skip")), max_skip=int(m.get("max_skip", 2)),
         noun_markers=frozenset(_strings(lw, m, "noun_markers")),
         verb_markers=frozenset(_strings(lw, m, "verb_markers")),
@@ -330,7 +334,10 @@ def find_linear_triggers(words: Sequence[Word], lin: LinearLexicon) -> list[Line
         for (_name, end), (_e, kinds, order) in seen.items():
             frame = next(f for f in lin.lex.frames if f.name == _name)
             cands.append((-(end - i), i, order, end, frame, _is_verb(words, i, kinds, lin)))
-    cands.sort(key=lambda c: (c[0], c[1], _frame_rank(lin.lex, c[4])))
+    # the same words in two frames ("strike": an attack or a walkout): the frame whose context words the
+    # sentence has first, then data order
+    in_context = {name for name, cues in lin.context.items() if cues and find_phrases(words, cues, lin)}
+    cands.sort(key=lambda c: (c[0], c[1], c[4].name not in in_context, _frame_rank(lin.lex, c[4])))
     taken: set[int] = set()
     hits: list[LinearHit] = []
     for _neg, i, _order, end, frame, verb in cands:

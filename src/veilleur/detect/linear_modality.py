@@ -25,7 +25,10 @@ def _any(words: Sequence[Word], key: str, lin: LinearLexicon, lo: int, hi: int) 
     return found[-1] if found else None
 
 
-def read_linear_modality(words: Sequence[Word], hit: LinearHit, lin: LinearLexicon) -> Reading:
+def read_linear_modality(words: Sequence[Word], hit: LinearHit, lin: LinearLexicon,
+                         undated: bool = False) -> Reading:
+    """The modality and claim status of a trigger. ``undated``: its sentence has no date expression (a running
+    count may then be told after the trigger)."""
     r = Reading()
     i = hit.start
     lo = clause_start(words, i, lin, lin.window)
@@ -57,6 +60,12 @@ def read_linear_modality(words: Sequence[Word], hit: LinearHit, lin: LinearLexic
     if (g := says("generic")):
         r.modality, r.why = Modality.GENERIC, [f"running count or habit '{words[g[0]].text}'"]
         return r
+    if undated:
+        # "300 people have been killed in attacks in the region this year": a running count told after it
+        after = find_phrases(words, lin.phrases["generic"], lin, hit.end, min(len(words), hit.end + lin.window))
+        if after:
+            r.modality, r.why = Modality.GENERIC, [f"running count '{words[after[0][0]].text}'"]
+            return r
     if not hit.is_verb:
         if find_phrases(words, lin.plural_cues, lin, max(0, i - 3), i):
             r.modality, r.why = Modality.GENERIC, ["a kind of incident, not one"]
