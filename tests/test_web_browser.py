@@ -117,13 +117,10 @@ def listed_ids(page: Any) -> list[str]:
 
 
 def test_the_page_loads_with_the_seeds_events_as_markers(page: Page, server: str) -> None:
-    source, note = seeds_input()
-    if note != "seeds":
-        print(note)
     p = page.open()
     total = get_json(f"{server}/api/events?limit=1")["count"]
     points = get_json(f"{server}/api/points")["count"]
-    assert total >= 9  # the seeds' events (>= 8) and the hostile article's
+    assert total >= 2 and points >= 2  # the seeds' (or samples') events and the hostile article's
     assert p.evaluate("document.body.dataset.points") == str(points)
     assert marker_total(p) == points
     assert p.locator(".ev-cluster, .ev-marker").count() >= 1
@@ -131,6 +128,17 @@ def test_the_page_loads_with_the_seeds_events_as_markers(page: Page, server: str
     assert p.locator(".leaflet-overlay-pane path").count() > 100  # the offline base map: country outlines
     page.shot("01-map-loaded")
     assert page.problems == []
+
+
+def test_the_seed_articles_give_at_least_eight_events_on_the_map(page: Page, server: str) -> None:
+    _, note = seeds_input()
+    if note != "seeds":
+        pytest.skip(f"{note}; the other browser tests run on the samples")
+    p = page.open()
+    seeds = [e for e in get_json(f"{server}/api/events?limit=1000")["data"] if e["event_id"] != XSS_EVENT_ID]
+    assert len(seeds) >= 8
+    with_point = [e for e in seeds if e["latitude"] is not None]
+    assert marker_total(p) == len(with_point) + 1  # and the hostile article's
 
 
 def test_a_type_filter_changes_the_list_and_the_url_keeps_it(page: Page, server: str) -> None:
@@ -202,7 +210,9 @@ def test_the_event_panel_highlights_each_sources_evidence(page: Page, server: st
         assert p.locator(f"#panel mark.evidence.claim-{claim}").count() >= 1
         assert p.locator(f"#panel .source-head .claim-{claim}").count() >= 1
     assert f"event={event_id}" in p.evaluate("location.hash")
-    assert p.locator(".ev-marker.selected").count() == 1  # the map shows which one
+    if event["latitude"] is not None:
+        p.wait_for_selector(".ev-marker.selected", timeout=10_000)  # the map shows which one
+        assert p.locator(".ev-marker.selected").count() == 1
     page.shot("04-event-panel")
     p.click("#panel .close")
     p.wait_for_selector("#panel", state="hidden")
