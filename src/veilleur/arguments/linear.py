@@ -223,9 +223,9 @@ def _combined(codings: set[str], best: Coding, rules: CodingRules, deaths: bool)
     return best
 
 
-def _date(sent: SpacySpan, res: Resources, published: Any, words: Sequence[Word],
+def _date(sent: SpacySpan, found: Sequence[Any], res: Resources, published: Any, words: Sequence[Word],
           c: _Cand) -> DateValue | None:
-    exprs = [e for e in res.dates.find(sent.text) if not e.future]
+    exprs = [e for e in found if not e.future]
     if not exprs:
         return None
     anchor = words[c.hit.start].char - sent.start_char
@@ -378,7 +378,7 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
             killed = 0  # ACLED codes 0 when a report gives no fatalities
         elif killed is None:
             killed = _note_fatalities([t for ts in doc_tolls[n + 1:] for t in ts])
-        date = _date(sent, res, document.published, words, best)
+        date = _date(sent, exprs, res, document.published, words, best)
         if date is None and not find_phrases(words, lin.distinct_incident, lin):
             goes_on.add(len(mentions))
         if date is None:

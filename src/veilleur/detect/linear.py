@@ -142,16 +142,18 @@ class LinearLexicon:
 
     def words(self, sent: SpacySpan) -> list[Word]:
         out: list[Word] = []
-        doc = sent.doc
-        i = sent.start
-        while i < sent.end:
+        toks = list(sent)
+        base = sent.start
+        texts = [t.text for t in toks]
+        spaces = [bool(t.whitespace_) for t in toks]
+        n, i = len(toks), 0
+        while i < n:
             j = i + 1
             # "sit-in", "gang-rape": tokens joined by a hyphen with no space
-            while (j + 1 < sent.end and doc[j].text == "-" and not doc[j - 1].whitespace_
-                   and not doc[j].whitespace_ and doc[j + 1].text[:1].isalnum()):
+            while j + 1 < n and texts[j] == "-" and not spaces[j - 1] and not spaces[j] and texts[j + 1][:1].isalnum():
                 j += 2
-            text = doc[i:j].text
-            out.append(Word(text, i, j, doc[i].idx, self.keys(text)))
+            text = "".join(texts[k] + (" " if spaces[k] and k < j - 1 else "") for k in range(i, j))
+            out.append(Word(text, base + i, base + j, toks[i].idx, self.keys(text)))
             i = j
         return out
 
@@ -267,16 +269,36 @@ def match_at(words: Sequence[Word], i: int, phrase: Phrase, lin: LinearLexicon) 
     return j
 
 
+_INDEXES: dict[int, tuple[Sequence[Phrase], dict[str, tuple[Phrase, ...]]]] = {}
+
+
+def _by_first_word(phrases: Sequence[Phrase]) -> dict[str, tuple[Phrase, ...]]:
+    """The phrases of a (long-lived) phrase table grouped by their first word, built once per table."""
+    hit = _INDEXES.get(id(phrases))
+    if hit is not None and hit[0] is phrases:
+        return hit[1]
+    index: dict[str, list[Phrase]] = {}
+    for ph in phrases:
+        if ph:
+            index.setdefault(ph[0], []).append(ph)
+    built = {k: tuple(v) for k, v in index.items()}
+    if len(_INDEXES) > 4096:
+        _INDEXES.clear()
+    _INDEXES[id(phrases)] = (phrases, built)
+    return built
+
+
 def find_phrases(words: Sequence[Word], phrases: Sequence[Phrase], lin: LinearLexicon,
                  lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
     """Non-overlapping (start, end) word ranges in words[lo:hi] where a phrase matches, longest first."""
     hi = len(words) if hi is None else hi
+    index = _by_first_word(phrases)
     out: list[tuple[int, int]] = []
     i = lo
     while i < hi:
         best = None
-        for ph in phrases:
-            if ph[0] in words[i].keys:
+        for key in words[i].keys:
+            for ph in index.get(key, ()):
                 end = match_at(words[:hi], i, ph, lin) if len(ph) > 1 else i + 1
                 if end is not None and (best is None or end > best):
                     best = end
