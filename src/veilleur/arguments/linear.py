@@ -67,13 +67,19 @@ class Combine:
 
 
 @dataclass(frozen=True)
+class Crowd:
+    kinds: frozenset[str]
+    violent: frozenset[str]
+    unless_deaths: frozenset[str]
+    coding: Coding
+
+
+@dataclass(frozen=True)
 class CodingRules:
     order: dict[str, int]
     prevail: tuple[str, ...]
     combine: tuple[Combine, ...]
-    crowd_kinds: frozenset[str]
-    crowd_violent: frozenset[str]
-    crowd_coding: Coding | None
+    crowd: tuple[Crowd, ...]
 
 
 def _coding(where: str, t: dict[str, Any]) -> Coding:
@@ -92,9 +98,10 @@ def coding_rules(code: str) -> CodingRules:
     combine = tuple(Combine(frozenset(c.get("when", [])), frozenset(c.get("with", [])),
                             _coding(f"{where} [[combine]] #{n}", c), bool(c.get("deaths", False)))
                     for n, c in enumerate(trig.get("combine", [])))
-    cr = trig.get("crowd", {})
-    return CodingRules(order, tuple(prec.get("prevail", [])), combine, frozenset(cr.get("kinds", [])),
-                        frozenset(cr.get("violent", [])), _coding(f"{where} [crowd]", cr) if cr else None)
+    crowd = tuple(Crowd(frozenset(c.get("kinds", [])), frozenset(c.get("violent", [])),
+                        frozenset(c.get("unless_deaths", [])), _coding(f"{where} [[crowd]] #{n}", c))
+                  for n, c in enumerate(trig.get("crowd", [])))
+    return CodingRules(order, tuple(prec.get("prevail", [])), combine, crowd)
 
 
 @dataclass
@@ -312,9 +319,12 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
         exprs = res.dates.find(sent.text)
         dated = [(sent.start_char + e.span.start, sent.start_char + e.span.end) for e in exprs]
         precise = any(e.kind in _DAY_KINDS for e in exprs)
+        named_by = [(p.start, p.end) for p in actors_of(n, main_country)]
         for hit in hits:
             if any(a <= words[hit.start].char < b for a, b in dated):
                 continue  # "On March 7": a date, not a march
+            if any(a <= hit.start and hit.end < b for a, b in named_by):
+                continue  # "riot police": a word of an actor's name that is not its head
             if not hit.is_verb and cands and hit.start > 0 and words[hit.start - 1].keys & lin.lex.anaphoric:
                 continue  # "the device", "the attack": told already in this sentence
             reading = read_linear_modality(words, hit, lin, undated=not precise)
@@ -370,9 +380,11 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
         assoc1 = list(roles.agent.match.associated) if roles.agent else []
         if actor1 is None and doc_blamed is not None and coding.event_type in _BLAMEABLE:
             actor1 = doc_blamed
-        if rules.crowd_coding and actor1 is not None and actor1.kind in rules.crowd_kinds \
-                and coding.sub_event_type in rules.crowd_violent:
-            coding = rules.crowd_coding
+        for cr in rules.crowd:
+            if actor1 is not None and actor1.kind in cr.kinds and coding.sub_event_type in cr.violent and not (
+                    deaths and actor1.kind in cr.unless_deaths):
+                coding = cr.coding
+                break
         actor1, actor2, assoc1 = _defaults(coding, actor1, actor2, assoc1, res, country)
         if killed is None and not any_killed:
             killed = 0  # ACLED codes 0 when a report gives no fatalities

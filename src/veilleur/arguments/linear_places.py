@@ -22,6 +22,8 @@ from veilleur.resolve.numbers import parse_number
 if TYPE_CHECKING:
     from veilleur.arguments import Resources
 
+# a city this big is the one a name means unless the text says otherwise
+_WELL_KNOWN = 100_000
 # actor kinds that may act abroad: they say nothing about where the text happens
 _NOT_AT_HOME = ("state", "external", "civilians", "protesters", "rioters")
 
@@ -128,10 +130,16 @@ def name_countries(sents: Sequence[SpacySpan], res: Resources) -> list[str]:
                 continue
             seen.add(name)
             weight: dict[str, int] = {}
+            biggest: dict[str, int] = {}
             for e in entries:
                 if e.country and e.kind != "country" and e.match <= 1:
                     big = 3 if e.kind.startswith("admin") or e.population >= 1000 else 1
                     weight[e.country] = max(weight.get(e.country, 0), big)
+                    biggest[e.country] = max(biggest.get(e.country, 0), e.population)
+            sizes = sorted(biggest.values(), reverse=True) + [0]
+            if sizes[0] >= _WELL_KNOWN and sizes[0] >= 10 * sizes[1]:
+                # a city everybody means by that name ("Lagos", "Kabul"): its country
+                weight = {c: 1 for c, pop in biggest.items() if pop == sizes[0]}
             total = sum(weight.values())
             for c, wgt in weight.items():
                 votes[c] = votes.get(c, 0.0) + wgt / total

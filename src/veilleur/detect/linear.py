@@ -100,6 +100,7 @@ class LinearLexicon:
     context: dict[str, tuple[Phrase, ...]]
     skip: frozenset[str]
     max_skip: int
+    not_triggers: tuple[Phrase, ...]
     noun_markers: frozenset[str]
     verb_markers: frozenset[str]
     infinitive: frozenset[str]
@@ -124,6 +125,7 @@ class LinearLexicon:
     size_tag: str
     future: tuple[Phrase, ...]
     plural_cues: tuple[Phrase, ...]
+    modals: tuple[Phrase, ...]
     window: int
     negation_window: int
     boundaries: frozenset[str]
@@ -207,6 +209,7 @@ def linear_lexicon(code: str) -> LinearLexicon:
     return LinearLexicon(
         lex=lex, morph=morph, vocab=frozenset(vocab), strength=strength, context=context,
         skip=frozenset(_strings(lw, m, "skip")), max_skip=int(m.get("max_skip", 2)),
+        not_triggers=_phrases(_strings(lw, m, "not_triggers")),
         noun_markers=frozenset(_strings(lw, m, "noun_markers")),
         verb_markers=frozenset(_strings(lw, m, "verb_markers")),
         infinitive=frozenset(_strings(lw, m, "infinitive")),
@@ -227,6 +230,7 @@ def linear_lexicon(code: str) -> LinearLexicon:
         size_tag=str(n.get("size_tag", "")),
         future=_phrases(_strings(f"lang/{code}/modality.toml", mod, "future")),
         plural_cues=_phrases(_strings(f"lang/{code}/modality.toml [window]", win, "plural_cues")),
+        modals=_phrases(_strings(f"lang/{code}/modality.toml [window]", win, "modals")),
         window=int(win.get("before", 8)), negation_window=int(win.get("negation_before", 4)),
         boundaries=frozenset(_strings(f"lang/{code}/modality.toml [window]", win, "boundaries")),
         phrases=_cue_phrases(code, mod, rep),
@@ -367,6 +371,8 @@ def find_linear_triggers(words: Sequence[Word], lin: LinearLexicon) -> list[Line
             continue
         taken.update(range(i, end))
         hits.append(LinearHit(frame, i, end, verb))
+    blocked = find_phrases(words, lin.not_triggers, lin)
+    hits = [h for h in hits if not any(a < h.end and h.start < b for a, b in blocked)]
     hits.sort(key=lambda h: h.start)
     return hits
 

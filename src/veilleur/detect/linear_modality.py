@@ -43,8 +43,12 @@ def read_linear_modality(words: Sequence[Word], hit: LinearHit, lin: LinearLexic
     if (t := says("threat")):
         r.modality, r.why = Modality.THREAT, [f"governed by '{words[t[0]].text}'"]
         return r
-    if (c := says("condition_marks")):
-        r.modality, r.why = Modality.HYPOTHETICAL, [f"condition '{words[c[0]].text}'"]
+    if (c := says("condition_marks")) or find_phrases(words, lin.phrases["condition_marks"], lin, 0, 1):
+        # a condition in the trigger's clause, or one that opens the sentence ("If the talks fail, ...")
+        r.modality, r.why = Modality.HYPOTHETICAL, ["condition"]
+        return r
+    if (md := find_phrases(words, lin.modals, lin, near, i)):
+        r.modality, r.why = Modality.HYPOTHETICAL, [f"modal '{words[md[-1][0]].text}'"]
         return r
     h = says("hypothetical")
     if h is not None and not says("success", h[1]):
