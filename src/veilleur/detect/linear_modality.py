@@ -43,7 +43,7 @@ def read_linear_modality(words: Sequence[Word], hit: LinearHit, lin: LinearLexic
     if (t := says("threat")):
         r.modality, r.why = Modality.THREAT, [f"governed by '{words[t[0]].text}'"]
         return r
-    if (c := says("condition_marks")) or find_phrases(words, lin.phrases["condition_marks"], lin, 0, 1):
+    if says("condition_marks") or find_phrases(words, lin.phrases["condition_marks"], lin, 0, 1):
         # a condition in the trigger's clause, or one that opens the sentence ("If the talks fail, ...")
         r.modality, r.why = Modality.HYPOTHETICAL, ["condition"]
         return r
