@@ -199,3 +199,69 @@ def test_mixed_french_and_english_documents_in_one_run(pipeline: Pipeline) -> No
     out = {doc.id: evs for doc, evs in pipeline.process(docs)}
     assert [e.place.name for e in out["fr"] if e.place] == ["Kidal"]
     assert [e.place.name for e in out["en"] if e.place] == ["Gao"]
+
+
+# ------------------------------------------------------------------------- sub-event types of single sentences
+
+SENTENCES = [
+    ("Government troops and rebels exchanged fire for several hours on the outskirts of the town.", "Armed clash"),
+    ("The army recaptured the town from the rebels after two days of fighting.", "Government regains territory"),
+    ("Insurgents seized control of the district headquarters after government troops fled.",
+     "Non-state actor overtakes territory"),
+    ("Warplanes struck a convoy of fighters, killing at least 20 of them.", "Air/drone strike"),
+    ("A car bomb driven by a suicide attacker rammed into the gate of the base.", "Suicide bomb"),
+    ("Mortar rounds landed in a market, wounding three traders.", "Shelling/artillery/missile attack"),
+    ("Four soldiers died after their vehicle hit a landmine in the north of the country.",
+     "Remote explosive/landmine/IED"),
+    ("Assailants hurled a grenade at a police post, injuring two officers.", "Grenade"),
+    ("Government aircraft dropped chlorine-filled canisters on the town.", "Chemical weapon"),
+    ("A girl was sexually assaulted by armed men while fetching water.", "Sexual violence"),
+    ("Bandits opened fire on passengers in a bus, killing four.", "Attack"),
+    ("Gunmen seized 12 passengers from a bus on the highway.", "Abduction/forced disappearance"),
+    ("Traders staged a strike to protest against new taxes.", "Peaceful protest"),
+    ("Riot police broke up a march by opposition supporters and arrested dozens.", "Protest with intervention"),
+    ("Troops shot dead four demonstrators during a protest against the junta.",
+     "Excessive force against protesters"),
+    ("Protesters torched government buildings and clashed with police.", "Violent demonstration"),
+    ("Villagers lynched two suspected kidnappers.", "Mob violence"),
+    ("The warring parties agreed on a 72-hour truce.", "Agreement"),
+    ("Security forces detained five suspected militants in a raid.", "Arrests"),
+    ("The militant group pledged allegiance to the Islamic State.", "Change to group/activity"),
+    ("Soldiers discovered an arms depot containing rockets and rifles.", "Disrupted weapons use"),
+    ("The rebels have established a camp in the forest near the border.", "Headquarters or base established"),
+    ("Militants blew up a telecommunications tower overnight.", "Looting/property destruction"),
+    ("Foreign troops handed over the base to the national army.", "Non-violent transfer of territory"),
+]
+
+NOT_EVENTS = [
+    "Analysts warned that attacks could intensify ahead of the elections.",
+    "The army has killed more than 1,000 militants since the start of the year.",
+    "If the talks fail, the rebels said they would resume fighting.",
+    "More than 300 people have been killed in attacks in the region this year.",
+    "Police were deployed in the capital ahead of planned protests.",
+]
+
+
+def mentions_of(nlp, pipeline: Pipeline, text: str):
+    from veilleur.arguments.linear import build_linear_mentions
+
+    doc = Document(id="s", text=text, published=DAY, language="en")
+    return build_linear_mentions(doc, nlp(text), pipeline.resources("en"))
+
+
+@pytest.mark.parametrize(("text", "sub"), SENTENCES)
+def test_sub_event_type_of_a_sentence(nlp, pipeline: Pipeline, text: str, sub: str) -> None:
+    """Mentions exist without a place (a classifier of snippets reads them); the event needs one."""
+    found = mentions_of(nlp, pipeline, text)
+    assert [m.sub_event_type for m in found][:1] == [sub], [(m.sub_event_type, m.trigger.text) for m in found]
+
+
+@pytest.mark.parametrize("text", NOT_EVENTS)
+def test_threats_forecasts_and_running_counts_are_no_mentions(nlp, pipeline: Pipeline, text: str) -> None:
+    assert mentions_of(nlp, pipeline, text) == []
+
+
+def test_a_well_known_city_gives_the_country(pipeline: Pipeline) -> None:
+    ev = only(events(pipeline, "On Monday, riot police broke up a march by opposition supporters in Lagos."))
+    assert ev.place is not None and ev.place.country == "NG"
+    assert ev.actor1 is not None and ev.actor1.name == "Protesters (Nigeria)"
