@@ -19,7 +19,6 @@ export class EventMap {
     }
     this.cluster = L.markerClusterGroup({
       chunkedLoading: true,
-      animate: false,
       showCoverageOnHover: false,
       maxClusterRadius: 40,
       iconCreateFunction: (cluster) => clusterIcon(cluster),
@@ -74,10 +73,12 @@ export class EventMap {
     for (const node of document.querySelectorAll(".ev-marker.selected")) node.classList.remove("selected");
     const marker = id && this.markers.get(id);
     if (!marker) return;
-    this.cluster.zoomToShowLayer(marker, () => {
+    const mark = () => {
       const icon = marker.getElement();
       if (icon) icon.classList.add("selected");
-    });
+    };
+    this.cluster.zoomToShowLayer(marker, mark);
+    setTimeout(mark, 1500); // in case no zoom animation ran (the callback waits for one)
   }
 
   setView(text) {
