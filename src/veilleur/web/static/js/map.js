@@ -9,7 +9,9 @@ export class EventMap {
   constructor(node, config, onSelect, onMove) {
     this.onSelect = onSelect;
     this.markers = new Map();
-    this.map = L.map(node, { worldCopyJump: true, minZoom: 1, maxZoom: 18, preferCanvas: false });
+    // the offline base is 1:110m outlines: past zoom 11 it shows nothing more, so clusters split there
+    const maxZoom = config.tile_url ? 18 : 11;
+    this.map = L.map(node, { worldCopyJump: true, minZoom: 1, maxZoom, preferCanvas: false });
     this.map.attributionControl.setPrefix("Leaflet");
     if (config.tile_url) {
       L.tileLayer(config.tile_url, { attribution: config.tile_attribution || "", maxZoom: 18 }).addTo(this.map);
