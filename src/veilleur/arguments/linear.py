@@ -52,7 +52,8 @@ if TYPE_CHECKING:
 
 _BATTLES = "Battles"
 _VIOLENT = (_BATTLES, "Explosions/Remote violence", "Violence against civilians", "Riots")
-_BLAMEABLE = (*_VIOLENT, "Strategic developments")
+_DEVELOPMENTS = "Strategic developments"
+_BLAMEABLE = (*_VIOLENT, _DEVELOPMENTS)
 _REMOTE = _VIOLENT[1]
 # date expressions that name a day (not "this year", "in recent weeks")
 _DAY_KINDS = ("absolute", "weekday", "relative", "anchored", "ago", "range")
@@ -297,6 +298,14 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
         moved = res.gazetteer.resolve(p.text, countries=countries, near=(big.latitude, big.longitude))
         return replace(p, place=moved) if moved is not None and moved.name == p.place.name else p
 
+    coded_tolls: list[int | None] = []
+
+    def coded_toll() -> int | None:
+        if not coded_tolls:
+            coded_tolls.extend(coded_as(s, sent_words[k], res, lin, countries).fatalities
+                               for k, s in enumerate(sents))
+        return next((t for t in coded_tolls if t is not None), None)
+
     doc_blamed: Actor | None = None
     for n, words in enumerate(sent_words):
         if find_phrases(words, lin.attribution, lin):
@@ -348,7 +357,9 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
             continue
         note = coded_as(sent, words, res, lin, countries)
         places = places_of(n)
-        killed = note.fatalities if note.fatalities is not None else _note_fatalities(tolls)
+        # a note's own coding of the toll ("(coded as 10)", "Unknown fatalities coded as 10.") wins
+        coded = note.fatalities if note.fatalities is not None else coded_toll()
+        killed = coded if coded is not None else _note_fatalities(tolls)
         deaths = bool(killed)
         best = min(cands, key=lambda c: (_rank(c, rules, deaths), c.hit.start))
         coding = _combined({c.coding.sub_event_type for c in cands}, best.coding, rules, deaths)
@@ -378,8 +389,14 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
         actor1 = roles.agent.match.actor if roles.agent else None
         actor2 = roles.target.match.actor if roles.target else None
         assoc1 = list(roles.agent.match.associated) if roles.agent else []
+        if roles.agent is not None:
+            actor1, assoc1 = _parent(roles.agent, res, country, actor1, assoc1)
+        if actor1 is None:
+            actor1 = _country_agent(words, best.hit, lin, res)
         if actor1 is None and doc_blamed is not None and coding.event_type in _BLAMEABLE:
             actor1 = doc_blamed
+        if actor1 is None and actor2 is not None and coding.event_type == _DEVELOPMENTS:
+            actor1, actor2 = actor2, None  # "... announced the founding of X": X changes, X is actor1
         for cr in rules.crowd:
             if actor1 is not None and actor1.kind in cr.kinds and coding.sub_event_type in cr.violent and not (
                     deaths and actor1.kind in cr.unless_deaths):
@@ -445,16 +462,45 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
     return mentions
 
 
+def _parent(agent: Placed, res: Resources, country: str | None, actor1: Actor | None,
+            assoc1: list[Actor]) -> tuple[Actor | None, list[Actor]]:
+    """ "Katiba Macina (JNIM) militants": the group in brackets is the one the unit belongs to; it is actor1 and
+    the unit an associated actor."""
+    surface = agent.match.actor.surface or ""
+    a, b = surface.find("("), surface.find(")")
+    if actor1 is None or a < 0 or b < a:
+        return actor1, assoc1
+    inner = res.actors.find(surface[a + 1:b], country=country)
+    if len(inner) != 1 or inner[0].actor.name == actor1.name or inner[0].generic:
+        return actor1, assoc1
+    return inner[0].actor, [actor1, *[x for x in assoc1 if x.name != actor1.name]]
+
+
+def _country_agent(words: Sequence[Word], hit: LinearHit, lin: LinearLexicon, res: Resources) -> Actor | None:
+    """ "airstrikes likely by France": a country after the agent word stands for its armed forces."""
+    for _s, e in find_phrases(words, lin.agent, lin, hit.end, min(len(words), hit.end + 4)):
+        k = e
+        while k < len(words) and words[k].text.lower() in lin.fillers:
+            k += 1
+        if k < len(words) and words[k].text[:1].isupper():
+            found = res.gazetteer.country(words[k].text)
+            if found is not None:
+                return res.actors.state_forces(found[0])
+    return None
+
+
 def _without_tags(text: str, lin: LinearLexicon) -> str:
-    """The text with a note's "[size=...]" tag blanked (a crowd size is not a toll)."""
-    if not lin.size_tag:
-        return text
-    k = text.find(lin.size_tag)
-    while k >= 0:
-        end = text.find("]", k)
-        end = len(text) if end < 0 else end + 1
-        text = text[:k] + " " * (end - k) + text[end:]
-        k = text.find(lin.size_tag, end)
+    """The text with a note's "[size=...]" tags and "(coded as ... at geoprecision 2)" remarks blanked: a
+    crowd size or a precision code is not a toll."""
+    for opening, closing in [(lin.size_tag, "]"), *(("(" + " ".join(p), ")") for p in lin.coded_as)]:
+        if not opening:
+            continue
+        k = text.lower().find(opening)
+        while k >= 0:
+            end = text.find(closing, k)
+            end = len(text) if end < 0 else end + 1
+            text = text[:k] + " " * (end - k) + text[end:]
+            k = text.lower().find(opening, end)
     return text
 
 

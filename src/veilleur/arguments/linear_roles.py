@@ -43,14 +43,21 @@ def place_matches(words: Sequence[Word], matches: Sequence[ActorMatch], base: in
 
 
 def passive(words: Sequence[Word], hit: LinearHit, lin: LinearLexicon) -> bool:
-    """"were killed", "was reportedly struck", "got kidnapped": an auxiliary before a verb-form trigger."""
-    head = words[hit.start].text
-    if not hit.is_verb or not lin.morph.is_verb_form(head) or lin.morph.is_active_participle(head):
+    """"were killed", "was reportedly struck", "was sexually assaulted": an auxiliary before a verb-form
+    trigger; "three soldiers killed" (a figure, a noun and a participle opening a clause): the reports' short
+    passive."""
+    forms = [k for k in range(hit.start, hit.end) if lin.morph.is_verb_form(words[k].text)]
+    if not hit.is_verb or not forms or lin.morph.is_active_participle(words[forms[0]].text):
         return False
     k = hit.start - 1
     while k >= 0 and k >= hit.start - 4 and words[k].text.lower() in lin.between:
         k -= 1
-    return k >= 0 and bool(words[k].keys & lin.passive)
+    if k >= 0 and bool(words[k].keys & lin.passive):
+        return True
+    # "..., three soldiers killed and others wounded"
+    j = next((j for j in range(hit.start - 1, max(-1, hit.start - 5), -1) if words[j].number), None)
+    return j is not None and (j == 0 or words[j - 1].text in (",", ";", ":")) and not any(
+        w.text in (",", ";") for w in words[j:hit.start])
 
 
 def _is_subject(words: Sequence[Word], p: Placed, lin: LinearLexicon) -> bool:

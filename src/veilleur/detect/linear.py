@@ -87,6 +87,7 @@ class Word:
     end: int
     char: int  # character offset in the Doc
     keys: frozenset[str]
+    number: bool = False  # a figure ("three", "12")
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ class LinearLexicon:
             while j + 1 < n and texts[j] == "-" and not spaces[j - 1] and not spaces[j] and texts[j + 1][:1].isalnum():
                 j += 2
             text = "".join(texts[k] + (" " if spaces[k] and k < j - 1 else "") for k in range(i, j))
-            out.append(Word(text, base + i, base + j, toks[i].idx, self.keys(text)))
+            out.append(Word(text, base + i, base + j, toks[i].idx, self.keys(text), toks[i].like_num))
             i = j
         return out
 

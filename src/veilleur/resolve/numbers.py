@@ -134,6 +134,10 @@ class NumberGrammar:
 
         tolls = r.table("tolls")
         self._max_gap = r.integer(tolls.get("max_gap_words", 8), "tolls.max_gap_words", minimum=0)
+        # words an item of a list of figures may have ("three soldiers, two civilians and ..."); more and the
+        # next figure starts a toll of its own ("an IED between X and Y, three soldiers killed": 3, not 4)
+        self._max_list_gap = r.integer(tolls.get("max_list_gap_words", self._max_gap), "tolls.max_list_gap_words",
+                                       minimum=0)
         cue_lists: dict[str, list[str]] = {}
         for key in ("killed_after", "wounded_after", "killed_before", "wounded_before"):
             cue_lists[key] = r.word_list("tolls", key)
@@ -225,7 +229,8 @@ class NumberGrammar:
             + cue_lists["wounded_before"]
         )
         self._any_cue_re = re.compile(r"\s+" + any_cue, re.I)
-        self._gap_word_re = re.compile(r"\s+(?P<w>[^\W\d_][\w'’ʼ-]*|\([^()\n]{0,60}\))", re.I)
+        # a word between the figure and the toll word ("two suspected JNIM and/or ISGS militants were killed")
+        self._gap_word_re = re.compile(r"\s+(?P<w>[^\W\d_][\w'’ʼ/-]*|\([^()\n]{0,60}\))", re.I)
         self._object_re = re.compile(
             r"\s+" + alternation(cue_lists["object_words"]) if cue_lists["object_words"] else "(?!)", re.I
         )
@@ -455,7 +460,7 @@ class NumberGrammar:
             if s:
                 pos = s.end()
                 continue
-            if gap >= 1:
+            if 1 <= gap <= self._max_list_gap:
                 sep = self._list_sep_re.match(work, pos)
                 if sep:
                     nxt = self._full_re.match(work, sep.end())
