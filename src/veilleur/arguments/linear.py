@@ -288,15 +288,20 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
     def anchored(n: int, p: PlaceMention) -> PlaceMention:
         """A village among namesakes: the one nearest the other places the text names."""
         here = p.place
-        if here.population >= 1000 or here.geo_precision != 1 or (here.source or "").startswith("facility"):
+        if here.population >= 1000 or here.geo_precision > 2 or (here.source or "").startswith("facility"):
             return p
+        entry = res.gazetteer.entry(here.source) if here.source else None
+        if entry is None or (entry.latitude, entry.longitude) != (here.latitude, here.longitude):
+            return p  # "10 km north of X": a point of its own
         others = [q.place for k in range(len(sents)) for q in places_of(k)
                   if q.place.name != p.place.name and q.fineness <= 2]
         if not others:
             return p
         big = max(others, key=lambda q: (q.population, -q.geo_precision))
         moved = res.gazetteer.resolve(p.text, countries=countries, near=(big.latitude, big.longitude))
-        return replace(p, place=moved) if moved is not None and moved.name == p.place.name else p
+        if moved is None or moved.name != here.name:
+            return p
+        return replace(p, place=replace(moved, geo_precision=max(moved.geo_precision, here.geo_precision)))
 
     coded_tolls: list[int | None] = []
 
