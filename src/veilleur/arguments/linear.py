@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 _BATTLES = "Battles"
 _VIOLENT = (_BATTLES, "Explosions/Remote violence", "Violence against civilians", "Riots")
 _DEVELOPMENTS = "Strategic developments"
+_PROTESTS, _RIOTS = "Protests", "Riots"
+_CIVILIAN_LOSS = ("Looting/property destruction", "Mob violence")
 _BLAMEABLE = (*_VIOLENT, _DEVELOPMENTS)
 _REMOTE = _VIOLENT[1]
 # date expressions that name a day (not "this year", "in recent weeks")
@@ -384,13 +386,16 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
         country = (place.country if place and place.country else None) or main_country
         actors = actors_of(n, country)
         roles = linear_roles(words, best.hit, actors, lin)
-        if roles.agent is None:
-            for c in cands:
-                other = linear_roles(words, c.hit, actors, lin)
-                if other.agent is not None and other.agent is not roles.target:
-                    roles.agent = other.agent
-                    roles.target = roles.target or other.target
-                    break
+        # what the chosen trigger's words leave open, the sentence's other trigger words may say ("conducted an
+        # air-supported operation ... targeting presumed JNIM militants")
+        for c in cands:
+            if roles.agent is not None and roles.target is not None:
+                break
+            other = linear_roles(words, c.hit, actors, lin)
+            if roles.agent is None and other.agent is not None and other.agent is not roles.target:
+                roles.agent = other.agent
+            if roles.target is None and other.target is not None and other.target is not roles.agent:
+                roles.target = other.target
         actor1 = roles.agent.match.actor if roles.agent else None
         actor2 = roles.target.match.actor if roles.target else None
         assoc1 = list(roles.agent.match.associated) if roles.agent else []
@@ -464,6 +469,8 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
                     rules.order.get(m.sub_event_type, 99) < rules.order.get(t.sub_event_type, 99):
                 coding = Coding(m.event_type, m.sub_event_type)  # "... in a suspected chlorine attack"
             t.event_type, t.sub_event_type = coding.event_type, coding.sub_event_type
+            if t.event_type == _PROTESTS and t.actor2 is None and m.actor1 is not None and m.actor1.kind == "state":
+                t.actor2 = m.actor1  # "... Security forces intervened and dispersed the demonstration."
     return mentions
 
 
@@ -515,19 +522,20 @@ def _defaults(coding: Coding, actor1: Actor | None, actor2: Actor | None, assoc1
     (who they are goes to assoc_actor_1), an unidentified armed group for violence by no one named, civilians
     as the victims of violence against civilians."""
     actors = res.actors
-    crowd = {"Protests": actors.protesters, "Riots": actors.rioters}.get(coding.event_type)
+    crowd = {_PROTESTS: actors.protesters, _RIOTS: actors.rioters}.get(coding.event_type)
     if crowd is not None:
         generic = crowd(country)
         if actor1 is not None and actor1.name != generic.name and actor1.kind not in ("protesters", "rioters") \
                 and actor1 not in assoc1:
             assoc1 = [*assoc1, actor1]
         actor1 = generic
-        if actor2 is not None and actor2.kind != "state":
+        if coding.event_type == _PROTESTS and actor2 is not None and actor2.kind not in ("state", "external"):
             actor2 = None  # whom a demonstration is against is not its counterpart; the force that intervenes is
     elif actor1 is None and coding.event_type in _VIOLENT:
         actor1 = actors.unidentified(country)
-    if actor2 is None and coding.event_type == "Violence against civilians":
-        actor2 = actors.civilians(country)
+    if actor2 is None and (coding.event_type == "Violence against civilians" or (
+            coding.sub_event_type in _CIVILIAN_LOSS and (actor1 is None or actor1.kind not in ("state", "external")))):
+        actor2 = actors.civilians(country)  # burned, looted or closed by an armed group: civilians' loss
     same = actor1 is not None and actor2 is not None and actor1.name == actor2.name
     if same and coding.event_type != _BATTLES:
         actor2 = None
