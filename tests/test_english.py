@@ -265,3 +265,16 @@ def test_a_well_known_city_gives_the_country(pipeline: Pipeline) -> None:
     ev = only(events(pipeline, "On Monday, riot police broke up a march by opposition supporters in Lagos."))
     assert ev.place is not None and ev.place.country == "NG"
     assert ev.actor1 is not None and ev.actor1.name == "Protesters (Nigeria)"
+
+
+def test_a_claim_names_the_author(pipeline: Pipeline) -> None:
+    from veilleur.model import Claim
+
+    ev = only(events(pipeline, "On Tuesday, a suicide bomber blew himself up in a restaurant in Mogadishu, "
+                               "killing 20 people. Al-Shabaab claimed responsibility for the attack."))
+    assert ev.sub_event_type == "Suicide bomb" and ev.fatalities == 20
+    assert ev.actor1 is not None and ev.actor1.name == "Al Shabaab"
+    assert ev.sources[0].claim is Claim.CLAIMED
+    ev = only(events(pipeline, "On Tuesday, a suicide bomber blew himself up in a restaurant in Mogadishu. "
+                               "No group has claimed responsibility for the attack."))
+    assert ev.actor1 is not None and ev.actor1.name.startswith("Unidentified Armed Group")

@@ -30,7 +30,7 @@ from veilleur.arguments.linear_places import (
     neighbours,
     with_context,
 )
-from veilleur.arguments.linear_roles import Placed, blamed, linear_roles, passive, place_matches
+from veilleur.arguments.linear_roles import Placed, blamed, claimant, linear_roles, passive, place_matches
 from veilleur.arguments.places import PlaceMention, find_places
 from veilleur.detect.lexicon import EVENT_TYPES, Coding
 from veilleur.detect.linear import (
@@ -44,7 +44,7 @@ from veilleur.detect.linear import (
 from veilleur.detect.linear_modality import clause_start, read_linear_modality
 from veilleur.detect.modality import Reading
 from veilleur.errors import LanguageDataError
-from veilleur.model import Actor, DateValue, Document, Mention, Modality, Span
+from veilleur.model import Actor, Claim, DateValue, Document, Mention, Modality, Span
 from veilleur.resolve.numbers import find_tolls
 
 if TYPE_CHECKING:
@@ -313,6 +313,10 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
                                for k, s in enumerate(sents))
         return next((t for t in coded_tolls if t is not None), None)
 
+    doc_claimant: Actor | None = None
+    for n, words in enumerate(sent_words):
+        if doc_claimant is None and find_phrases(words, lin.phrases["claimed"], lin):
+            doc_claimant = claimant(words, actors_of(n, main_country), lin)
     doc_blamed: Actor | None = None
     for n, words in enumerate(sent_words):
         if find_phrases(words, lin.attribution, lin):
@@ -403,6 +407,10 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
             actor1, assoc1 = _parent(roles.agent, res, country, actor1, assoc1)
         if actor1 is None:
             actor1 = _country_agent(words, best.hit, lin, res)
+        claimed = False
+        if doc_claimant is not None and coding.event_type in _BLAMEABLE and (
+                actor1 is None or actor1.name.startswith(res.actors.unidentified(country).name.split(" (")[0])):
+            actor1, claimed = doc_claimant, True  # "Al-Shabaab claimed responsibility for the attack"
         if actor1 is None and doc_blamed is not None and coding.event_type in _BLAMEABLE:
             actor1 = doc_blamed
         if actor1 is None and actor2 is not None and coding.event_type == _DEVELOPMENTS:
@@ -426,7 +434,7 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
             date = ref_date
         trig = doc[words[best.hit.start].start:words[best.hit.end - 1].end]
         sent_span = Span(sent.start_char, sent.end_char, sent.text)
-        claim = best.reading.claim
+        claim = Claim.CLAIMED if claimed else best.reading.claim
         mentions.append(Mention(
             document_id=document.id,
             trigger=Span(trig.start_char, trig.end_char, trig.text),

@@ -139,4 +139,16 @@ def blamed(words: Sequence[Word], actors: Sequence[Placed], lin: LinearLexicon) 
     return None
 
 
-__all__ = ["LinearRoles", "Placed", "blamed", "linear_roles", "passive", "place_matches"]
+def claimant(words: Sequence[Word], actors: Sequence[Placed], lin: LinearLexicon) -> Actor | None:
+    """The actor that says it did it: the subject of a claim ("Al-Shabaab claimed responsibility"), unless the
+    claim is negated ("no group has claimed")."""
+    for s, _e in find_phrases(words, lin.phrases["claimed"], lin):
+        if find_phrases(words, lin.phrases["negation"], lin, max(0, s - 4), s):
+            continue
+        before = [p for p in actors if p.end <= s and not p.match.generic]
+        if before:
+            return before[-1].match.actor
+    return None
+
+
+__all__ = ["LinearRoles", "Placed", "blamed", "claimant", "linear_roles", "passive", "place_matches"]
