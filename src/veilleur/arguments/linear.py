@@ -30,7 +30,15 @@ from veilleur.arguments.linear_places import (
     neighbours,
     with_context,
 )
-from veilleur.arguments.linear_roles import Placed, blamed, claimant, linear_roles, passive, place_matches
+from veilleur.arguments.linear_roles import (
+    Placed,
+    blamed,
+    claimant,
+    linear_roles,
+    passive,
+    place_matches,
+    reporter,
+)
 from veilleur.arguments.places import PlaceMention, find_places
 from veilleur.detect.lexicon import EVENT_TYPES, Coding
 from veilleur.detect.linear import (
@@ -448,7 +456,7 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
             date=date or DateValue(),
             fatalities=killed,
             claim=claim,
-            reporting_source=None,
+            reporting_source=reporter(words, lin),
             evidence=[sent_span],
             score=max(c.strength for c in cands) / 3,
             notes=list(best.reading.why),

@@ -151,4 +151,26 @@ def claimant(words: Sequence[Word], actors: Sequence[Placed], lin: LinearLexicon
     return None
 
 
-__all__ = ["LinearRoles", "Placed", "blamed", "claimant", "linear_roles", "passive", "place_matches"]
+def reporter(words: Sequence[Word], lin: LinearLexicon) -> str | None:
+    """Who the sentence cites: "according to X", or the subject of a reporting verb in its last clause
+    ("..., local officials said")."""
+    stops = (",", ";", ".", ":", "(", ")")
+    for _s, e in find_phrases(words, lin.phrases["source_prepositions"], lin):
+        said = []
+        for w in words[e:e + 8]:
+            if w.text in stops:
+                break
+            said.append(w.text)
+        if said:
+            return " ".join(said)
+    found = find_phrases(words, lin.phrases["reported"], lin)
+    for s, _e in reversed(found):
+        k = s - 1
+        while k >= 0 and s - k <= 6 and words[k].text not in stops:
+            k -= 1
+        if 0 <= k < s - 1 and words[k].text == ",":
+            return " ".join(w.text for w in words[k + 1:s])
+    return None
+
+
+__all__ = ["LinearRoles", "Placed", "blamed", "claimant", "linear_roles", "passive", "place_matches", "reporter"]
