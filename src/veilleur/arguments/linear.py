@@ -271,14 +271,14 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
     countries = voted[:3] or countries
     main_country = (voted[0] if voted else None) or (countries[0] if countries else None)
     sent_words = [lin.words(s) for s in sents]
-    actor_cache: dict[int, list[Placed]] = {}
+    actor_cache: dict[tuple[int, str | None], list[Placed]] = {}
 
     def actors_of(n: int, country: str | None) -> list[Placed]:
-        if n not in actor_cache:
+        if (n, country) not in actor_cache:
             s = sents[n]
             found = res.actors.find(s.text, country=country)
-            actor_cache[n] = place_matches(sent_words[n], found, s.start_char)
-        return actor_cache[n]
+            actor_cache[n, country] = place_matches(sent_words[n], found, s.start_char)
+        return actor_cache[n, country]
 
     place_cache: dict[int, list[PlaceMention]] = {}
 
@@ -290,9 +290,9 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
             # a group or an ethnic name ("Katiba Macina", "Dogon villagers") is not a place
             found = [p for p in find_places(sents[n], res.gazetteer, res.lang, countries)
                      if not any(a < p.end and p.start < b for a, b in named)
-                     and p.text.lower() not in group_names(res.lang)
-                     and not abroad_respelled(p, countries)]
-            place_cache[n] = with_context(sents[n], found, res, countries)
+                     and p.text.lower() not in group_names(res.lang)]
+            place_cache[n] = [p for p in with_context(sents[n], found, res, countries)
+                              if not abroad_respelled(p, countries)]
         return place_cache[n]
 
     def anchored(n: int, p: PlaceMention) -> PlaceMention:

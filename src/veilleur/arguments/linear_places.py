@@ -173,8 +173,13 @@ def with_context(sent: SpacySpan, places: list[PlaceMention], res: Resources,
                 skip.update(id(q) for q in inside)
                 text = doc[p.start:close + 1].text
                 found = res.gazetteer.resolve_phrase(text, lang=res.lang, countries=countries)
-                if found is not None:
+                where = {q.place.country for q in inside}
+                if found is not None and found.country in where:
                     p = replace(p, place=found)
+                elif p.place.country not in where:
+                    # the name is a namesake abroad ("Maarat al-Numan (Idleb)" read as a Nigerian town): the
+                    # bracketed area is what the text locates
+                    p = replace(p, place=inside[0].place, text=text)
         out.append(p)
     return [p for p in out if id(p) not in skip]
 
