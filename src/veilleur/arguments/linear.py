@@ -549,7 +549,7 @@ def _defaults(coding: Coding, actor1: Actor | None, actor2: Actor | None, assoc1
             actor2 = None  # whom a demonstration is against is not its counterpart; the force that intervenes is
     elif actor1 is None and coding.event_type in _VIOLENT:
         actor1 = actors.unidentified(country)
-    if actor2 is None and (coding.event_type == "Violence against civilians" or coding.sub_event_type in _CIVILIAN_LOSS):
+    if actor2 is None and (coding.event_type == _VIOLENT[2] or coding.sub_event_type in _CIVILIAN_LOSS):
         actor2 = actors.civilians(country)  # burned, looted or demolished with no owner named: civilians' loss
     same = actor1 is not None and actor2 is not None and actor1.name == actor2.name
     if same and coding.event_type != _BATTLES:
