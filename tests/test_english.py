@@ -231,6 +231,9 @@ SENTENCES = [
     ("The rebels have established a camp in the forest near the border.", "Headquarters or base established"),
     ("Militants blew up a telecommunications tower overnight.", "Looting/property destruction"),
     ("Foreign troops handed over the base to the national army.", "Non-violent transfer of territory"),
+    ("The authorities expelled the UN envoy and declared him persona non grata.", "Other"),
+    ("Police shot and killed three protesters in the capital.", "Excessive force against protesters"),
+    ("A crowd of residents attacked and burned the house of a suspected witch.", "Mob violence"),
 ]
 
 NOT_EVENTS = [
