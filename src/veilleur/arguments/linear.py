@@ -134,6 +134,8 @@ def _clause_end(words: Sequence[Word], i: int, lin: LinearLexicon) -> int:
 
 def _weapon(words: Sequence[Word], lin: LinearLexicon, lo: int, hi: int, anchor: int,
             remote_only: bool = False) -> Coding | None:
+    """The coding of the means named nearest the anchor in words[lo:hi]; with ``remote_only`` only explosives,
+    aircraft, artillery and the like (firearms say nothing of whether the target was armed)."""
     best: tuple[tuple[int, int, int], Coding] | None = None
     for rank, weapon in enumerate(lin.lex.weapons):
         if remote_only and weapon.coding.event_type != _REMOTE:
@@ -171,20 +173,23 @@ def _code(words: Sequence[Word], hit: LinearHit, lin: LinearLexicon, lo: int, hi
     if frame.coding is not None:
         return frame.coding, 3
     # the means in the trigger's clause, else an explosive, aircraft or artillery named in its sentence
-    weapon = (_weapon(words, lin, lo, hit.start, hit.start) or _weapon(words, lin, hit.end, hi, hit.start)
-              or _weapon(words, lin, lo, hi, hit.start) or _weapon(words, lin, 0, len(words), hit.start, True))
+    weapon = (_weapon(words, lin, lo, hit.start, hit.start, True) or _weapon(words, lin, hit.end, hi, hit.start, True)
+              or _weapon(words, lin, lo, hi, hit.start, True) or _weapon(words, lin, 0, len(words), hit.start, True))
     if weapon is not None:
         return weapon, 3
     # the target: the noun phrase after an active trigger, the words before a passive one ("two herders
     # were killed"), then anything in the clause, then (for frames sure of themselves) in the sentence
-    if passive_hit:
-        target = next((t for k in range(hit.start - 1, lo - 1, -1) if (t := _target(words, lin, k, k + 1))), None)
-    else:
-        target = _target(words, lin, hit.end, hi, last=True)
-    target = target or _target(words, lin, lo, hi)
+    def nearest_before(stop: int) -> Coding | None:
+        return next((t for k in range(hit.start - 1, stop - 1, -1) if (t := _target(words, lin, k, k + 1))), None)
+
     strength = lin.strength.get(frame.name, 0)
-    if target is None and strength >= 3:
-        target = _target(words, lin, 0, len(words))
+    if passive_hit:
+        target = nearest_before(0)  # "members of the Fulani community, arrested and executed by the army"
+    else:
+        target = _target(words, lin, hit.end, hi, last=True) or _target(words, lin, lo, hi)
+        if target is None and strength >= 3:
+            # "abducted six men, executed them": the victims told before
+            target = nearest_before(0) or _target(words, lin, hit.end, len(words))
     if target is not None:
         return target, max(2, strength)
     return lin.lex.default, 1

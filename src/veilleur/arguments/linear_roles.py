@@ -54,6 +54,8 @@ def passive(words: Sequence[Word], hit: LinearHit, lin: LinearLexicon) -> bool:
         k -= 1
     if k >= 0 and bool(words[k].keys & lin.passive):
         return True
+    if find_phrases(words, lin.agent, lin, hit.end, min(len(words), hit.end + 1)):
+        return True  # "arrested and executed by the army": a participle with its agent
     # "..., three soldiers killed and others wounded"
     j = next((j for j in range(hit.start - 1, max(-1, hit.start - 5), -1) if words[j].number), None)
     return j is not None and (j == 0 or words[j - 1].text in (",", ";", ":")) and not any(
