@@ -34,7 +34,9 @@ from veilleur.arguments.linear_roles import (
     Placed,
     blamed,
     claimant,
+    country_agent,
     linear_roles,
+    parent_group,
     passive,
     place_matches,
     reporter,
@@ -262,6 +264,39 @@ def _note_fatalities(tolls: Sequence[Any]) -> int | None:
     return min(killed) if killed else None
 
 
+def _candidates(sent: SpacySpan, words: Sequence[Word], hits: Sequence[LinearHit], exprs: Sequence[Any],
+                named_by: Sequence[Placed], tolls: bool, lin: LinearLexicon) -> list[_Cand]:
+    """The sentence's trigger words that tell something that happened, each with its coding."""
+    cands: list[_Cand] = []
+    background: list[_Cand] = []
+    dated = [(sent.start_char + e.span.start, sent.start_char + e.span.end) for e in exprs]
+    precise = any(e.kind in _DAY_KINDS for e in exprs)
+    for hit in hits:
+        if any(a <= words[hit.start].char < b for a, b in dated):
+            continue  # "On March 7": a date, not a march
+        if any(p.start <= hit.start and hit.end < p.end for p in named_by):
+            continue  # "riot police": a word of an actor's name that is not its head
+        if not hit.is_verb and cands and hit.start > 0 and words[hit.start - 1].keys & lin.lex.anaphoric:
+            continue  # "the device", "the attack": told already in this sentence
+        reading = read_linear_modality(words, hit, lin, undated=not precise)
+        told_before = reading.modality is Modality.GENERIC and reading.commemoration
+        if reading.modality is not Modality.FACTUAL and not told_before:
+            continue
+        lo = clause_start(words, hit.start, lin, 30)
+        hi = _clause_end(words, hit.end, lin)
+        coding, strength = _code(words, hit, lin, lo, hi, passive(words, hit, lin))
+        c = _Cand(hit, reading, coding, strength, lo, hi)
+        if told_before:
+            background.append(c)
+        elif _concrete(words, c, lin, tolls):
+            cands.append(c)
+    if not cands and background and len(background) == len(hits):
+        # an incident told as the cause of something that is no incident ("suffered breathing problems after a
+        # chlorine attack") is the sentence's incident
+        cands = [c for c in background if _concrete(words, c, lin, tolls)]
+    return _absorb(words, cands, lin)
+
+
 def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[Mention]:
     """Every factual event mention of one tokenised (unparsed) document."""
     from veilleur.arguments import article_countries, reference_date
@@ -347,36 +382,8 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
         if not hits:
             continue
         tolls = doc_tolls[n]
-        cands: list[_Cand] = []
-        background: list[_Cand] = []
         exprs = res.dates.find(sent.text)
-        dated = [(sent.start_char + e.span.start, sent.start_char + e.span.end) for e in exprs]
-        precise = any(e.kind in _DAY_KINDS for e in exprs)
-        named_by = [(p.start, p.end) for p in actors_of(n, main_country)]
-        for hit in hits:
-            if any(a <= words[hit.start].char < b for a, b in dated):
-                continue  # "On March 7": a date, not a march
-            if any(a <= hit.start and hit.end < b for a, b in named_by):
-                continue  # "riot police": a word of an actor's name that is not its head
-            if not hit.is_verb and cands and hit.start > 0 and words[hit.start - 1].keys & lin.lex.anaphoric:
-                continue  # "the device", "the attack": told already in this sentence
-            reading = read_linear_modality(words, hit, lin, undated=not precise)
-            told_before = reading.modality is Modality.GENERIC and reading.commemoration
-            if reading.modality is not Modality.FACTUAL and not told_before:
-                continue
-            lo = clause_start(words, hit.start, lin, 30)
-            hi = _clause_end(words, hit.end, lin)
-            coding, strength = _code(words, hit, lin, lo, hi, passive(words, hit, lin))
-            c = _Cand(hit, reading, coding, strength, lo, hi)
-            if told_before:
-                background.append(c)
-            elif _concrete(words, c, lin, bool(tolls)):
-                cands.append(c)
-        if not cands and background and len(background) == len(hits):
-            # an incident told as the cause of something that is no incident ("suffered breathing problems after
-            # a chlorine attack") is the sentence's incident
-            cands = [c for c in background if _concrete(words, c, lin, bool(tolls))]
-        cands = _absorb(words, cands, lin)
+        cands = _candidates(sent, words, hits, exprs, actors_of(n, main_country), bool(tolls), lin)
         if not cands:
             continue
         note = coded_as(sent, words, res, lin, countries)
@@ -417,9 +424,9 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
         actor2 = roles.target.match.actor if roles.target else None
         assoc1 = list(roles.agent.match.associated) if roles.agent else []
         if roles.agent is not None:
-            actor1, assoc1 = _parent(roles.agent, res, country, actor1, assoc1)
+            actor1, assoc1 = parent_group(roles.agent, res, country, actor1, assoc1)
         if actor1 is None:
-            actor1 = _country_agent(words, best.hit, lin, res)
+            actor1 = country_agent(words, best.hit, lin, res)
         claimed = False
         if doc_claimant is not None and coding.event_type in _BLAMEABLE and (
                 actor1 is None or actor1.name.startswith(res.actors.unidentified(country).name.split(" (")[0])):
@@ -468,6 +475,13 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
         ))
         if borrowed:
             lent.add(id(mentions[-1]))
+    _settle(mentions, lent, goes_on, rules)
+    return mentions
+
+
+def _settle(mentions: list[Mention], lent: set[int], goes_on: set[int], rules: CodingRules) -> None:
+    """Mentions that borrowed a place or go on telling an incident already told give up their place (the merge
+    stage then joins them to the incident or drops them); what they add may change the incident's coding."""
     if len(lent) < len(mentions):
         # a borrowed place only serves a text whose incidents tell no place of their own
         for m in mentions:
@@ -492,34 +506,6 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
             t.event_type, t.sub_event_type = coding.event_type, coding.sub_event_type
             if t.event_type == _PROTESTS and t.actor2 is None and m.actor1 is not None and m.actor1.kind == "state":
                 t.actor2 = m.actor1  # "... Security forces intervened and dispersed the demonstration."
-    return mentions
-
-
-def _parent(agent: Placed, res: Resources, country: str | None, actor1: Actor | None,
-            assoc1: list[Actor]) -> tuple[Actor | None, list[Actor]]:
-    """ "Katiba Macina (JNIM) militants": the group in brackets is the one the unit belongs to; it is actor1 and
-    the unit an associated actor."""
-    surface = agent.match.actor.surface or ""
-    a, b = surface.find("("), surface.find(")")
-    if actor1 is None or a < 0 or b < a:
-        return actor1, assoc1
-    inner = res.actors.find(surface[a + 1:b], country=country)
-    if len(inner) != 1 or inner[0].actor.name == actor1.name or inner[0].generic:
-        return actor1, assoc1
-    return inner[0].actor, [actor1, *[x for x in assoc1 if x.name != actor1.name]]
-
-
-def _country_agent(words: Sequence[Word], hit: LinearHit, lin: LinearLexicon, res: Resources) -> Actor | None:
-    """ "airstrikes likely by France": a country after the agent word stands for its armed forces."""
-    for _s, e in find_phrases(words, lin.agent, lin, hit.end, min(len(words), hit.end + 4)):
-        k = e
-        while k < len(words) and words[k].text.lower() in lin.fillers:
-            k += 1
-        if k < len(words) and words[k].text[:1].isupper():
-            found = res.gazetteer.country(words[k].text)
-            if found is not None:
-                return res.actors.state_forces(found[0])
-    return None
 
 
 def _without_tags(text: str, lin: LinearLexicon) -> str:

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from veilleur.detect.linear import LinearHit, LinearLexicon, Word, find_phrases
 from veilleur.model import Actor
 from veilleur.resolve.actors import ActorMatch
+
+if TYPE_CHECKING:
+    from veilleur.arguments import Resources
 
 
 @dataclass(frozen=True)
@@ -175,4 +179,32 @@ def reporter(words: Sequence[Word], lin: LinearLexicon) -> str | None:
     return None
 
 
-__all__ = ["LinearRoles", "Placed", "blamed", "claimant", "linear_roles", "passive", "place_matches", "reporter"]
+def parent_group(agent: Placed, res: Resources, country: str | None, actor1: Actor | None,
+            assoc1: list[Actor]) -> tuple[Actor | None, list[Actor]]:
+    """ "Katiba Macina (JNIM) militants": the group in brackets is the one the unit belongs to; it is actor1 and
+    the unit an associated actor."""
+    surface = agent.match.actor.surface or ""
+    a, b = surface.find("("), surface.find(")")
+    if actor1 is None or a < 0 or b < a:
+        return actor1, assoc1
+    inner = res.actors.find(surface[a + 1:b], country=country)
+    if len(inner) != 1 or inner[0].actor.name == actor1.name or inner[0].generic:
+        return actor1, assoc1
+    return inner[0].actor, [actor1, *[x for x in assoc1 if x.name != actor1.name]]
+
+
+def country_agent(words: Sequence[Word], hit: LinearHit, lin: LinearLexicon, res: Resources) -> Actor | None:
+    """ "airstrikes likely by France": a country after the agent word stands for its armed forces."""
+    for _s, e in find_phrases(words, lin.agent, lin, hit.end, min(len(words), hit.end + 4)):
+        k = e
+        while k < len(words) and words[k].text.lower() in lin.fillers:
+            k += 1
+        if k < len(words) and words[k].text[:1].isupper():
+            found = res.gazetteer.country(words[k].text)
+            if found is not None:
+                return res.actors.state_forces(found[0])
+    return None
+
+
+__all__ = ["LinearRoles", "Placed", "blamed", "claimant", "country_agent", "linear_roles", "parent_group", "passive",
+           "place_matches", "reporter"]
