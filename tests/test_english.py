@@ -281,3 +281,27 @@ def test_a_claim_names_the_author(pipeline: Pipeline) -> None:
     ev = only(events(pipeline, "On Tuesday, a suicide bomber blew himself up in a restaurant in Mogadishu. "
                                "No group has claimed responsibility for the attack."))
     assert ev.actor1 is not None and ev.actor1.name.startswith("Unidentified Armed Group")
+
+
+def test_a_mixed_corpus_without_languages_is_read_in_one_run(tmp_path) -> None:
+    """Ingest detects each document's language (lingua, restricted to the supported ones) and reads French
+    with its model, English without one, in the same run."""
+    import json
+
+    from veilleur import api
+
+    docs = tmp_path / "mixed.jsonl"
+    records = [
+        {"id": "fr", "published": "2021-03-16", "text": "Lundi, des hommes armés ont attaqué un poste de l'armée "
+         "malienne à Kidal, tuant trois soldats, selon une source sécuritaire."},
+        {"id": "en", "published": "2021-03-16", "text": "On Monday, gunmen attacked an army post in Gao, killing "
+         "three soldiers, a security source said."},
+    ]
+    docs.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    settings = Settings(db_path=tmp_path / "mixed.db")
+    report = api.ingest(docs, settings=settings)
+    assert report.ok, report.problems
+    found = {e.sources[0].document_id: e for e in api.list_events(settings)}
+    assert found["fr"].place is not None and found["fr"].place.name == "Kidal"
+    assert found["en"].place is not None and found["en"].place.name == "Gao"
+    assert found["en"].fatalities == found["fr"].fatalities == 3
