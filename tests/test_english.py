@@ -305,3 +305,10 @@ def test_a_mixed_corpus_without_languages_is_read_in_one_run(tmp_path) -> None:
     assert found["fr"].place is not None and found["fr"].place.name == "Kidal"
     assert found["en"].place is not None and found["en"].place.name == "Gao"
     assert found["en"].fatalities == found["fr"].fatalities == 3
+
+
+def test_a_later_sentence_with_a_place_of_its_own_is_another_incident(pipeline: Pipeline) -> None:
+    found = events(pipeline, "On Monday, militants attacked a police station in Gao, killing two officers. "
+                             "In Kidal, gunmen killed two traders. The attackers fled on motorbikes.")
+    assert sorted((e.sub_event_type, e.place.name if e.place else None) for e in found) == [
+        ("Armed clash", "Gao"), ("Attack", "Kidal")]

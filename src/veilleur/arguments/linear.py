@@ -54,7 +54,8 @@ from veilleur.detect.linear import (
 from veilleur.detect.linear_modality import clause_start, read_linear_modality
 from veilleur.detect.modality import Reading
 from veilleur.errors import LanguageDataError
-from veilleur.model import Actor, Claim, DateValue, Document, Mention, Modality, Span
+from veilleur.geo import haversine_km
+from veilleur.model import Actor, Claim, DateValue, Document, Mention, Modality, Place, Span
 from veilleur.resolve.numbers import find_tolls
 
 if TYPE_CHECKING:
@@ -67,6 +68,8 @@ _PROTESTS, _RIOTS = "Protests", "Riots"
 _CIVILIAN_LOSS = ("Looting/property destruction", "Mob violence")
 _BLAMEABLE = (*_VIOLENT, _DEVELOPMENTS)
 _REMOTE = _VIOLENT[1]
+# two places this far apart are two incidents unless the text says otherwise
+_FAR_KM = 50.0
 # date expressions that name a day (not "this year", "in recent weeks")
 _DAY_KINDS = ("absolute", "weekday", "relative", "anchored", "ago", "range")
 
@@ -217,6 +220,11 @@ def _concrete(words: Sequence[Word], c: _Cand, lin: LinearLexicon, tolls: bool) 
     if lin.context.get(frame.name) and find_phrases(words, lin.context[frame.name], lin):
         return True  # "marched to the ministry to demand their salaries"
     return has_weapon or any(_target(words, lin, k, k + 1) for k in own) or tolls
+
+
+def _weak(words: Sequence[Word], c: _Cand) -> bool:
+    frame = c.hit.frame
+    return bool(words[c.hit.start].keys & (frame.weak_verbs if c.hit.is_verb else frame.weak_nouns))
 
 
 def _absorb(words: Sequence[Word], cands: list[_Cand], lin: LinearLexicon) -> list[_Cand]:
@@ -376,6 +384,7 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
     mentions: list[Mention] = []
     lent: set[int] = set()
     goes_on: set[int] = set()
+    refers_back: set[int] = set()
     for n, sent in enumerate(sents):
         words = sent_words[n]
         hits = find_linear_triggers(words, lin)
@@ -448,6 +457,10 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
         date = _date(sent, exprs, res, document.published, words, best)
         if date is None and not find_phrases(words, lin.distinct_incident, lin):
             goes_on.add(len(mentions))
+            anaphoric = not best.hit.is_verb and best.hit.start > 0 and bool(
+                words[best.hit.start - 1].keys & lin.lex.anaphoric)
+            if anaphoric or best.strength < 3 or _weak(words, best) or find_phrases(words, lin.same_incident, lin):
+                refers_back.add(len(mentions))  # "the IED attack took place near Menaka", "two others were wounded"
         if date is None:
             if not ref_done:
                 ref_date, ref_done = reference_date(doc, res, document.published), True
@@ -475,13 +488,16 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
         ))
         if borrowed:
             lent.add(id(mentions[-1]))
-    _settle(mentions, lent, goes_on, rules)
+    _settle(mentions, lent, goes_on, refers_back, rules)
     return mentions
 
 
-def _settle(mentions: list[Mention], lent: set[int], goes_on: set[int], rules: CodingRules) -> None:
+def _settle(mentions: list[Mention], lent: set[int], goes_on: set[int], refers_back: set[int],
+            rules: CodingRules) -> None:
     """Mentions that borrowed a place or go on telling an incident already told give up their place (the merge
-    stage then joins them to the incident or drops them); what they add may change the incident's coding."""
+    stage then joins them to the incident or drops them); what they add may change the incident's coding. A
+    later sentence that tells its own place far from the incident's is another incident ("In Kidal, gunmen
+    killed two traders"), unless it refers back to it ("the attack took place near Menaka")."""
     if len(lent) < len(mentions):
         # a borrowed place only serves a text whose incidents tell no place of their own
         for m in mentions:
@@ -492,7 +508,8 @@ def _settle(mentions: list[Mention], lent: set[int], goes_on: set[int], rules: C
         m = mentions[k]
         armed = m.event_type in _VIOLENT[:3]
         same = [t for t in told if t is not m and (t.event_type == m.event_type or
-                                                   (armed and t.event_type in _VIOLENT[:3]))]
+                                                   (armed and t.event_type in _VIOLENT[:3]))
+                and (k in refers_back or not _far(t.place, m.place))]
         if same:
             # told again without a date of its own: the same incident, not a new place for it; what it adds
             # may change the incident's coding ("... protested in Bamako. Police dispersed them.")
@@ -506,6 +523,12 @@ def _settle(mentions: list[Mention], lent: set[int], goes_on: set[int], rules: C
             t.event_type, t.sub_event_type = coding.event_type, coding.sub_event_type
             if t.event_type == _PROTESTS and t.actor2 is None and m.actor1 is not None and m.actor1.kind == "state":
                 t.actor2 = m.actor1  # "... Security forces intervened and dispersed the demonstration."
+
+
+def _far(a: Place | None, b: Place | None) -> bool:
+    if a is None or b is None:
+        return False
+    return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude) > _FAR_KM
 
 
 def _without_tags(text: str, lin: LinearLexicon) -> str:

@@ -121,6 +121,7 @@ class LinearLexicon:
     between_words: frozenset[str]
     conjunctions: frozenset[str]
     distinct_incident: tuple[Phrase, ...]
+    same_incident: tuple[Phrase, ...]
     coded_as: tuple[Phrase, ...]
     coded_end: frozenset[str]
     size_tag: str
@@ -227,6 +228,7 @@ def linear_lexicon(code: str) -> LinearLexicon:
         between_words=frozenset(_strings(lw, pl, "between")),
         conjunctions=frozenset(_strings(lw, pl, "conjunctions")),
         distinct_incident=_phrases(_strings(lw, lin.get("continuation", {}), "distinct")),
+        same_incident=_phrases(_strings(lw, lin.get("continuation", {}), "same")),
         coded_as=_phrases(_strings(lw, n, "coded_as")), coded_end=frozenset(_strings(lw, n, "coded_end")),
         size_tag=str(n.get("size_tag", "")),
         future=_phrases(_strings(f"lang/{code}/modality.toml", mod, "future")),
