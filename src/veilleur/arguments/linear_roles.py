@@ -127,8 +127,11 @@ def linear_roles(words: Sequence[Word], hit: LinearHit, actors: Sequence[Placed]
         else:
             subjects = [p for p in left if _is_subject(words, p, lin)]
             roles.agent = subjects[0] if subjects else None
-        roles.target = _after(words, actors, e, lin.target, lin) or next(
-            (p for p in right if p is not roles.agent), None)
+        # a noun's target follows a target word ("airstrikes against X"), or it is the noun's own ("the killing
+        # of X"); an actor further on may be the agent of a clause of its own ("... executed by the army")
+        roles.target = _after(words, actors, e, lin.target, lin) or (
+            _after(words, actors, e, tuple((w,) for w in sorted(lin.attached)), lin, reach=2)
+            if hit.frame.coding is None else None)
     if hit.frame.reverse_roles and words[i].keys & hit.frame.reverse_roles:
         roles.agent, roles.target = roles.target, roles.agent
     if roles.agent is not None and roles.target is roles.agent:

@@ -128,6 +128,7 @@ class LinearLexicon:
     future: tuple[Phrase, ...]
     plural_cues: tuple[Phrase, ...]
     modals: tuple[Phrase, ...]
+    light_verbs: tuple[Phrase, ...]
     window: int
     negation_window: int
     boundaries: frozenset[str]
@@ -234,6 +235,7 @@ def linear_lexicon(code: str) -> LinearLexicon:
         future=_phrases(_strings(f"lang/{code}/modality.toml", mod, "future")),
         plural_cues=_phrases(_strings(f"lang/{code}/modality.toml [window]", win, "plural_cues")),
         modals=_phrases(_strings(f"lang/{code}/modality.toml [window]", win, "modals")),
+        light_verbs=_phrases(_strings(f"lang/{code}/modality.toml [window]", win, "light_verbs")),
         window=int(win.get("before", 8)), negation_window=int(win.get("negation_before", 4)),
         boundaries=frozenset(_strings(f"lang/{code}/modality.toml [window]", win, "boundaries")),
         phrases=_cue_phrases(code, mod, rep),

@@ -71,7 +71,9 @@ def read_linear_modality(words: Sequence[Word], hit: LinearHit, lin: LinearLexic
             r.modality, r.why = Modality.GENERIC, [f"running count '{words[after[0][0]].text}'"]
             return r
     if not hit.is_verb:
-        if find_phrases(words, lin.plural_cues, lin, max(0, i - 3), i):
+        quantified = find_phrases(words, lin.plural_cues, lin, max(0, i - 3), i)
+        if quantified and not find_phrases(words, lin.light_verbs, lin, max(0, quantified[0][0] - 2),
+                                           quantified[0][0]):
             r.modality, r.why = Modality.GENERIC, ["a kind of incident, not one"]
             return r
         b = find_phrases(words, lin.background, lin, max(0, i - lin.background_distance), i)
