@@ -234,6 +234,11 @@ SENTENCES = [
     ("The authorities expelled the UN envoy and declared him persona non grata.", "Other"),
     ("Police shot and killed three protesters in the capital.", "Excessive force against protesters"),
     ("A crowd of residents attacked and burned the house of a suspected witch.", "Mob violence"),
+    ("The body of a trader who had been abducted last week was found dumped by the roadside.", "Attack"),
+    ("The Saudi-led coalition launched several air strikes on Houthi positions in the province.",
+     "Air/drone strike"),
+    ("A grenade was lobbed into a bar, killing two customers.", "Grenade"),
+    ("Three farmers were hacked to death by suspected herdsmen in their farm on Sunday.", "Attack"),
 ]
 
 NOT_EVENTS = [
