@@ -204,6 +204,13 @@ def _facility_spans(sent: SpacySpan, heads: frozenset[str]) -> dict[tuple[int, i
     return spans
 
 
+def _acronym(word: str) -> bool:
+    """"FAMa", "JNIM", "MINUSMA" (mostly capitals), not "NDaki" or "McKenzie"."""
+    letters = [ch for ch in word if ch.isalpha()]
+    upper = sum(ch.isupper() for ch in letters)
+    return upper >= 2 and upper * 2 > len(letters)
+
+
 def _plausible(place: Place, countries: Sequence[str]) -> bool:
     """A small place outside the article's countries is more likely a homonym than the place meant."""
     if not countries or place.country in countries[:4] or place.geo_precision >= 3:
@@ -224,7 +231,7 @@ def find_places(sent: SpacySpan, gaz: Gazetteer, lang: str, countries: Sequence[
             if place is None or not countries or place.country != countries[0]:
                 blocked.update(t.i for t in ent)
     # acronyms ("FAMa", "JNIM", "ADF") name organisations, not places
-    blocked.update(t.i for t in sent if sum(ch.isupper() for ch in t.text) >= 2 and not t.text.istitle())
+    blocked.update(t.i for t in sent if _acronym(t.text))
     for ent in sent.ents:
         if ent.label_ in _PLACE_LABELS:
             spans[(ent.start, ent.end)] = (ent.root.i, True)

@@ -69,18 +69,28 @@ export class EventMap {
       this.map.fitBounds(bounds.pad(0.2), { maxZoom: 8, animate: false });
     }
     document.body.dataset.points = String(rows.length);
+    if (this.selectedId) this.highlight(this.selectedId); // the new markers keep the selection
   }
 
   highlight(id) {
+    this.selectedId = id || "";
     for (const node of document.querySelectorAll(".ev-marker.selected")) node.classList.remove("selected");
     const marker = id && this.markers.get(id);
     if (!marker) return;
     const mark = () => {
+      if (this.selectedId !== id) return;
       const icon = marker.getElement();
       if (icon) icon.classList.add("selected");
     };
     this.cluster.zoomToShowLayer(marker, mark);
-    setTimeout(mark, 1500); // in case no zoom animation ran (the callback waits for one)
+    // in case no zoom animation ran (the callback waits for one), or the view was moved or the clusters were
+    // redrawn meanwhile: show it again while it is still the selected one and still hidden in a cluster
+    const again = () => {
+      if (this.selectedId !== id) return;
+      if (marker.getElement()) mark();
+      else this.cluster.zoomToShowLayer(marker, mark);
+    };
+    for (const delay of [300, 1000, 2500, 5000]) setTimeout(again, delay);
   }
 
   setView(text) {
