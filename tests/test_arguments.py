@@ -192,3 +192,19 @@ def test_protest_outcomes(pipeline: Pipeline, text: str, coding: tuple[str, str]
     e = only(events_of(pipeline, text))
     assert (e.event_type, e.sub_event_type) == coding
     assert e.place is not None and e.place.country == "BF"
+
+
+def test_a_dateline_is_not_the_incident_and_a_claim_joins_it(pipeline: Pipeline) -> None:
+    events = events_of(
+        pipeline,
+        "Bamako, 14 mars (AFP) - Au moins vingt soldats maliens ont été tués lors d'une attaque jihadiste contre "
+        "leur camp de Dioura, dans le centre du Mali, a annoncé l'armée dimanche.\n"
+        "L'attaque a été revendiquée par le Groupe de soutien à l'islam et aux musulmans (GSIM), principale "
+        "alliance jihadiste du Sahel, selon une agence mauritanienne.",
+        published="2019-03-17",
+    )
+    e = only(events)
+    assert e.place is not None and e.place.name == "Dioura"  # not Bamako (dateline), not the Sahel (description)
+    assert e.fatalities == 20
+    assert e.actor1 is not None and e.actor1.name.startswith("JNIM")
+    assert len(e.sources[0].evidence) == 2

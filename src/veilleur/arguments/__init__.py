@@ -7,6 +7,7 @@ whom — each read from the sentence, with its evidence span.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -229,6 +230,22 @@ def _choose_places(
         return []
     trig = sent.doc[hit.head]
     in_scope = {t.i for t in scope}
+
+    def descriptive(p: PlaceMention) -> bool:
+        """A place inside an apposition, a relative clause or the "par X" phrase that describes someone ("revendiquée
+        par le GSIM, principale alliance jihadiste du Sahel")."""
+        t = sent.doc[p.anchor]
+        for _ in range(5):
+            if t.i in in_scope or t.head.i == t.i:
+                return False
+            if t.dep_ in ("appos", "acl:relcl", "obl:agent"):
+                return True
+            t = t.head
+        return False
+
+    places = [p for p in places if not descriptive(p)]
+    if not places:
+        return []
     scored = []
     for p in places:
         inside = any(k in in_scope for k in range(p.start, p.end))
@@ -267,9 +284,9 @@ def _coordinated(sent: SpacySpan, a: PlaceMention, b: PlaceMention) -> bool:
 
 
 def _date_for(
-    sent: SpacySpan, hit: TriggerHit, res: Resources, published: dt.date | None, scope: list[Token]
+    sent: SpacySpan, hit: TriggerHit, res: Resources, published: dt.date | None, scope: list[Token], skip_chars: int = 0
 ) -> DateValue | None:
-    exprs = res.dates.find(sent.text)
+    exprs = [e for e in res.dates.find(sent.text) if sent.start_char + e.span.start >= skip_chars]
     if not exprs:
         return None
     trig = sent.doc[hit.head]
@@ -338,6 +355,16 @@ def article_countries(document: Document, doc: Doc, res: Resources) -> list[str]
     return ranked + [c for c, _ in places.most_common() if c not in ranked]
 
 
+# "Bamako, 14 mars (AFP) -", "BAGDAD (Reuters) —": where and when the dispatch was filed, not the incident
+_DATELINE = re.compile(r"^\s*[A-ZÀ-Ý][\w'’ .-]{1,40}(?:,[^()\n]{1,40})?\s*\([A-Z][A-Za-z]{1,10}\)\s*[-–—:]")
+
+
+def dateline_end(text: str) -> int:
+    """The character offset where a news agency dateline ends (0 when the text has none)."""
+    m = _DATELINE.match(text)
+    return m.end() if m else 0
+
+
 def build_mentions(document: Document, doc: Doc, res: Resources) -> list[Mention]:
     """Every factual event mention of one parsed document (a document without a dependency parse, in a
     language read without a statistical model, is read linearly: :mod:`veilleur.arguments.linear`)."""
@@ -351,6 +378,7 @@ def build_mentions(document: Document, doc: Doc, res: Resources) -> list[Mention
     ref_done = False  # the reference date is computed on first need
     mentions: list[Mention] = []
     sents = list(doc.sents)
+    skip_chars = dateline_end(document.text)
     for k, sent in enumerate(sents):
         hits = find_triggers(sent, res.lexicon)
         if not hits:
@@ -364,7 +392,8 @@ def build_mentions(document: Document, doc: Doc, res: Resources) -> list[Mention
         cands = [c for c in _fold(sent, cands, res.lexicon) if c.reading.modality is Modality.FACTUAL]
         if not cands:
             continue
-        places = find_places(sent, res.gazetteer, res.lang, countries)
+        places = [p for p in find_places(sent, res.gazetteer, res.lang, countries)
+                  if doc[p.start].idx >= skip_chars]
         tolls = find_tolls(sent.text, res.lang)
         for c in cands:
             if not _concrete(c, bool(tolls), res.lexicon) or _plural_vague(sent, c, places, res.lexicon):
@@ -376,7 +405,7 @@ def build_mentions(document: Document, doc: Doc, res: Resources) -> list[Mention
                 c.coding = _protest_outcome(sents, k, res.lexicon) or c.coding
             if len(chosen) >= 3:
                 continue  # a list of places is a summary of many incidents, not one
-            date = _date_for(sent, c.hit, res, document.published, c.scope)
+            date = _date_for(sent, c.hit, res, document.published, c.scope, skip_chars)
             if date is None and c.reading.background:
                 continue  # an incident told as background ("avaient attaqué ... en 2019") with no date of its own
             if date is None:

@@ -142,6 +142,15 @@ def assign_actors(
     if a2:
         roles.actor2 = a2[0].actor
         roles.assoc2 = [m.actor for m in a2[1:] if m.actor != roles.actor2]
+    else:
+        # "une base américaine", "le convoi US": a country's adjective on the target names its forces
+        for tok in sorted(patient):
+            t = doc[tok]
+            if t.dep_ in ("amod", "nmod", "flat:name") and t.head.i in patient and t.head.pos_ == "NOUN":
+                iso = countries.lookup(t.text)
+                if iso and (roles.actor1 is None or roles.actor1.country != iso):
+                    roles.actor2 = actors.state_forces(iso)
+                    break
     if roles.actor1 is None and roles.actor2 is None and len(found) >= 1 and coding.event_type == "Battles":
         named = [m.actor for _, m in found if not m.generic]
         if len(named) >= 2:
