@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-import time
 from pathlib import Path
 
 import pytest
@@ -312,17 +311,16 @@ def test_word_boundaries(fr: DateGrammar) -> None:
     assert fr.find("Semainier, maintenant, mardiste") == []
 
 
-def test_find_is_fast(fr: DateGrammar) -> None:
+def test_find_on_a_long_text(fr: DateGrammar) -> None:
+    """Every expression of a long text is found (speed is measured by the benchmarks, not asserted here)."""
     sentence = (
         "Selon une source, un convoi logistique a été pris pour cible mardi 4 janvier près de la base. "
     )
     filler = "Les forces américaines ont renforcé leurs mesures de sécurité autour de la base aérienne. "
     text = (sentence + filler * 9) * 200  # about 180 kB
-    start = time.perf_counter()
     found = fr.find(text)
-    elapsed = time.perf_counter() - start
     assert len(found) == 200
-    assert elapsed < 2.0, f"find took {elapsed:.2f}s on {len(text)} characters"
+    assert {text[e.span.start:e.span.end] for e in found} == {"mardi 4 janvier"}
 
 
 # -------------------------------------------------------------------------------------- language data

@@ -8,7 +8,6 @@ import pickle
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -444,20 +443,14 @@ def test_find_names_in_tokens(gaz: Gazetteer) -> None:
     assert "Aïn al-Asad" in spans and "Ain al - Asad" in spans
 
 
-def test_speed(gaz: Gazetteer) -> None:
+def test_repeated_lookups_give_the_same_answer(gaz: Gazetteer) -> None:
+    """Candidates are cached per name: a cached answer equals a fresh one (speed is for the benchmarks)."""
     names = ["Bagdad", "Baaqouba", "Dioura", "Tin-Akoff", "Aïn al-Asad", "Samarah", "Mopti", "Kidal", "Goma"]
-    t0 = time.perf_counter()
-    n = 0
-    for i in range(40):
-        for name in names:
-            gaz.resolve(f"{name}" if i == 0 else name, countries=["IQ", "ML"])
-            n += 1
-    rate = n / (time.perf_counter() - t0)
-    assert rate > 200  # typically thousands per second (candidates are cached per name)
-    t0 = time.perf_counter()
-    for name in ["Bagdad", "Xqz", "Sévaré", "Naft Khaneh", "Kirkouk", "Hassaké", "Ouallam"]:
-        gaz.candidates(name + " ")  # distinct strings: no per-name cache
-    assert time.perf_counter() - t0 < 2
+    first = [gaz.resolve(name, countries=["IQ", "ML"]) for name in names]
+    assert [gaz.resolve(name, countries=["IQ", "ML"]) for name in names] == first
+    for name in ["Bagdad", "Sévaré", "Naft Khaneh", "Kirkouk", "Hassaké", "Ouallam"]:
+        assert [c.id for c in gaz.candidates(name + " ")] == [c.id for c in gaz.candidates(name)]
+    assert gaz.candidates("Xqz") == []
 
 
 # -- index: cache, user facilities, concurrency -----------------------------------------------------
@@ -497,9 +490,7 @@ def test_bad_facility_rows_name_file_and_line(tmp_path: Path) -> None:
 
 
 def test_cache_reuse_and_pickling(gaz: Gazetteer) -> None:
-    t0 = time.perf_counter()
     again = Gazetteer.load(Settings.from_env())
-    assert time.perf_counter() - t0 < 3
     assert again.path == gaz.path and gaz.path.name.startswith("gazetteer-")
     clone = pickle.loads(pickle.dumps(gaz))
     assert clone.path == gaz.path
