@@ -208,3 +208,13 @@ def test_a_dateline_is_not_the_incident_and_a_claim_joins_it(pipeline: Pipeline)
     assert e.fatalities == 20
     assert e.actor1 is not None and e.actor1.name.startswith("JNIM")
     assert len(e.sources[0].evidence) == 2
+
+
+def test_a_conditional_the_tagger_misses_is_not_a_fact(pipeline: Pipeline) -> None:
+    assert events_of(pipeline, "Le groupe a affirmé qu'il riposterait contre la base de Tessalit.") == []
+
+
+def test_a_country_adjective_on_the_doer_names_its_forces(pipeline: Pipeline) -> None:
+    e = only(events_of(pipeline, "Des avions de guerre russes ont bombardé mardi des positions rebelles près de "
+                                 "Jisr al-Choghour, a indiqué une source militaire.", published="2021-03-10"))
+    assert e.actor1 is not None and e.actor1.name == "Military Forces of Russia"

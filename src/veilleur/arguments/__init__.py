@@ -29,7 +29,6 @@ from veilleur.detect import (
 )
 from veilleur.detect.triggers import find_phrases, token_keys, tree_distance
 from veilleur.geo import Gazetteer
-from veilleur.geo.entry import MATCH_PRIMARY
 from veilleur.model import Claim, DateValue, Document, Mention, Modality, Span
 from veilleur.resolve.actors import ActorDictionary
 from veilleur.resolve.dates import DateExpression, DateGrammar
@@ -343,12 +342,10 @@ def article_countries(document: Document, doc: Doc, res: Resources) -> list[str]
     places: Counter[str] = Counter()
     for ent in doc.ents:
         if ent.label_ in ("LOC", "GPE"):
-            # a name that, spelt this way, only one country has ("Aguelhok", "Niamey")
-            found = {
-                c.country
-                for c in res.gazetteer.candidates(ent.text)
-                if not c.weak and c.kind != "country" and c.match == MATCH_PRIMARY
-            }
+            # a name that only one country has, at its closest spelling ("Aguelhok", "Niamey", "Jisr al-Choghour")
+            cands = [c for c in res.gazetteer.candidates(ent.text) if not c.weak and c.kind != "country"]
+            best = min((c.match for c in cands), default=None)
+            found = {c.country for c in cands if c.match == best}
             if len(found) == 1:
                 places[found.pop()] += 1
     ranked = [c for c, _ in counts.most_common()]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
-from spacy.tokens import Token
 
 from veilleur.detect import Coding, Lexicon, Reading, TriggerHit
 from veilleur.detect.triggers import token_keys
@@ -124,17 +124,18 @@ def assign_actors(
             roles.claimed = True
     a1 = [m for m in _matches_in(found, agent)]
     if not a1:
-        # a country as the doer ("Israël a frappé", "la Turquie a bombardé"): its state forces
+        # a country as the doer ("Israël a frappé", "la Turquie a bombardé"), or a country's adjective on the
+        # doer ("des avions de guerre russes ont bombardé"): its state forces
         for ent in sent.ents:
-            if (
-                ent.label_ in ("LOC", "GPE")
-                and ent.root.i in agent
-                and ent.root.dep_ in ("nsubj", "obl:agent")
-            ):
+            if ent.label_ in ("LOC", "GPE") and ent.root.i in agent and ent.root.dep_ in ("nsubj", "obl:agent"):
                 iso = countries.lookup(ent.text)
                 if iso:
                     roles.actor1 = actors.state_forces(iso)
                     break
+        if roles.actor1 is None:
+            iso = _adjective_country(doc, agent, countries)
+            if iso:
+                roles.actor1 = actors.state_forces(iso)
     a2 = [m for m in _matches_in(found, patient) if m.actor != roles.actor1]
     if roles.actor1 is None and a1:
         roles.actor1 = a1[0].actor
@@ -144,13 +145,9 @@ def assign_actors(
         roles.assoc2 = [m.actor for m in a2[1:] if m.actor != roles.actor2]
     else:
         # "une base américaine", "le convoi US": a country's adjective on the target names its forces
-        for tok in sorted(patient):
-            t = doc[tok]
-            if t.dep_ in ("amod", "nmod", "flat:name") and t.head.i in patient and t.head.pos_ == "NOUN":
-                iso = countries.lookup(t.text)
-                if iso and (roles.actor1 is None or roles.actor1.country != iso):
-                    roles.actor2 = actors.state_forces(iso)
-                    break
+        iso = _adjective_country(doc, patient, countries)
+        if iso and (roles.actor1 is None or roles.actor1.country != iso):
+            roles.actor2 = actors.state_forces(iso)
     if roles.actor1 is None and roles.actor2 is None and len(found) >= 1 and coding.event_type == "Battles":
         named = [m.actor for _, m in found if not m.generic]
         if len(named) >= 2:
@@ -164,6 +161,17 @@ def assign_actors(
     if roles.actor1 and roles.actor2 and roles.actor1.name == roles.actor2.name:
         roles.actor2 = None
     return roles
+
+
+def _adjective_country(doc: Doc, tokens: set[int], countries: Countries) -> str | None:
+    """The country whose adjective qualifies a noun among ``tokens`` ("avions russes", "base américaine")."""
+    for i in sorted(tokens):
+        t = doc[i]
+        if t.dep_ in ("amod", "nmod", "flat:name") and t.head.i in tokens and t.head.pos_ == "NOUN":
+            iso = countries.lookup(t.text)
+            if iso:
+                return iso
+    return None
 
 
 def reporter_text(sent: SpacySpan, reading: Reading, lex: Lexicon) -> str | None:

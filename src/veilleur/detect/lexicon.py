@@ -110,6 +110,8 @@ class Lexicon:
     success: frozenset[str]
     success_in_past: frozenset[str]
     perpetration: frozenset[str]
+    conditional_endings: tuple[str, ...]
+    future_endings: tuple[str, ...]
     generic: tuple[tuple[str, ...], ...]
     commemoration: frozenset[str]
     reported: frozenset[str]
@@ -209,6 +211,8 @@ def load_lexicon(code: str) -> Lexicon:
         success=_set(mw, mod, "success"),
         success_in_past=_set(mw, mod, "success_in_past"),
         perpetration=_set(mw, mod, "perpetration"),
+        conditional_endings=tuple(_words(mw, mod, "conditional_endings")),
+        future_endings=tuple(_words(mw, mod, "future_endings")),
         generic=_phrases(mw, mod, "generic"),
         commemoration=_set(mw, mod, "commemoration"),
         reported=_set(rw, rep, "reported"),

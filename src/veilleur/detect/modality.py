@@ -67,8 +67,30 @@ def _is_pluperfect(tok: Token) -> bool:
     return "Part" in _morph(tok, "VerbForm") and any("Imp" in _morph(a, "Tense") for a in _aux(tok))
 
 
+def _form_from_endings(tok: Token, lex: Lexicon) -> Modality | None:
+    """A conditional or future the tagger missed, read from the form: infinitive stem + ending."""
+    if tok.pos_ != "VERB" or "Fin" not in _morph(tok, "VerbForm"):
+        return None
+    lemma = tok.lemma_.lower()
+    stem = lemma[:-1] if lemma.endswith("e") else lemma
+    text = tok.text.lower()
+    if len(stem) < 3 or not text.startswith(stem):
+        return None
+    rest = text[len(stem):]
+    if rest in lex.conditional_endings:
+        return Modality.HYPOTHETICAL
+    if rest in lex.future_endings:
+        return Modality.FUTURE
+    return None
+
+
 def _verb_form(tok: Token, lex: Lexicon) -> Modality | None:
     """Modality told by a verb's own tense and mood (or its auxiliaries')."""
+    if not any(k in _morph(t, "Mood") or k in _morph(t, "Tense") for t in (tok, *_aux(tok)) for k in ("Cnd", "Fut")):
+        guesses = (_form_from_endings(t, lex) for t in (tok, *_aux(tok)))
+        guessed = next((g for g in guesses if g is not None), None)
+        if guessed is not None:
+            return guessed
     forms = [tok, *_aux(tok)]
     if any("Fut" in _morph(t, "Tense") for t in forms):
         return Modality.FUTURE
