@@ -208,7 +208,7 @@ def test_empty_prediction_file_scores_zero(shared_eval: Path, tmp_path: Path) ->
 # ---------------------------------------------------------------- 2. the quality floor
 
 
-def _ingest_and_export(docs: Path, tmp_path: Path) -> tuple[Settings, Path]:
+def _ingest_and_export(docs: Path | list[Path], tmp_path: Path) -> tuple[Settings, Path]:
     settings = Settings(db_path=tmp_path / "gate.db")
     report = api.ingest(docs, settings=settings)
     assert report.ok, report.problems
@@ -234,17 +234,25 @@ def test_seed_articles_meet_the_quality_floor(shared_eval: Path, tmp_path: Path)
         assert ours["attribute_accuracy"][key] >= floor, (key, report)
 
 
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+
+def _samples_in(language: str, tmp_path: Path) -> tuple[Path, Path, dict]:
+    """The project's own sample articles of one language (JSON Lines) and their reference events, as files."""
+    docs = tmp_path / f"{language}.jsonl"
+    records = [json.loads(line) for line in (SAMPLES / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+               if line.strip()]
+    write_jsonl(docs, [r for r in records if r.get("language") == language])
+    gold = json.loads((SAMPLES / "gold.json").read_text(encoding="utf-8"))
+    gold["documents"] = [d for d in gold["documents"] if d.get("language") == language]
+    gold_path = tmp_path / f"gold_{language}.json"
+    gold_path.write_text(json.dumps(gold), encoding="utf-8")
+    return docs, gold_path, gold
+
+
 def test_french_samples_meet_the_quality_floor(tmp_path: Path) -> None:
     """The project's own fictional French reports (no ../shared needed): a floor that also runs in a clone."""
-    root = Path(__file__).resolve().parents[1] / "samples"
-    docs = tmp_path / "fr.jsonl"
-    records = [json.loads(line) for line in (root / "articles.jsonl").read_text(encoding="utf-8").splitlines()
-               if line.strip()]
-    write_jsonl(docs, [r for r in records if r.get("language") == "fr"])
-    gold = json.loads((root / "gold.json").read_text(encoding="utf-8"))
-    gold["documents"] = [d for d in gold["documents"] if d.get("language") == "fr"]
-    gold_path = tmp_path / "gold_fr.json"
-    gold_path.write_text(json.dumps(gold), encoding="utf-8")
+    docs, gold_path, _gold = _samples_in("fr", tmp_path)
     _settings, exported = _ingest_and_export(docs, tmp_path)
     ours = evaluate.score_files(gold_path, exported)
     assert ours["events"]["f1"] >= FLOOR_SAMPLES_FR_F1, "\n".join(evaluate.report_lines(ours))
@@ -288,21 +296,8 @@ def test_acled_notes_meet_the_english_quality_floor(shared_eval: Path, tmp_path:
 
 def test_english_samples_meet_the_quality_floor(tmp_path: Path) -> None:
     """The project's own fictional English reports (JSON Lines and an HTML page; no ../shared needed)."""
-    root = Path(__file__).resolve().parents[1] / "samples"
-    docs = tmp_path / "en.jsonl"
-    records = [json.loads(line) for line in (root / "articles.jsonl").read_text(encoding="utf-8").splitlines()
-               if line.strip()]
-    write_jsonl(docs, [r for r in records if r.get("language") == "en"])
-    gold = json.loads((root / "gold.json").read_text(encoding="utf-8"))
-    gold["documents"] = [d for d in gold["documents"] if d.get("language") == "en"]
-    gold_path = tmp_path / "gold_en.json"
-    gold_path.write_text(json.dumps(gold), encoding="utf-8")
-    settings = Settings(db_path=tmp_path / "en.db")
-    report = api.ingest([docs, root / "pages"], settings=settings)
-    assert report.ok, report.problems
-    exported = tmp_path / "en_events.jsonl"
-    with exported.open("w", encoding="utf-8") as out:
-        api.export(settings, "jsonl", out)
+    docs, gold_path, gold = _samples_in("en", tmp_path)
+    _settings, exported = _ingest_and_export([docs, SAMPLES / "pages"], tmp_path)
     ours = evaluate.score_files(gold_path, exported)
     assert ours["events"]["f1"] >= FLOOR_SAMPLES_EN_F1, "\n".join(evaluate.report_lines(ours))
     assert ours["events"]["tp"] == len([e for d in gold["documents"] for e in d["events"]])
