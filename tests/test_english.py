@@ -174,6 +174,15 @@ def test_a_note_says_where_it_was_coded_and_brackets_give_context(pipeline: Pipe
     assert ev.place is not None and ev.place.admin1 == "Mopti"
 
 
+def test_a_village_named_after_village_of_and_the_finer_of_two_places(pipeline: Pipeline) -> None:
+    """ "the village of X" finds X even where the gazetteer spells it another way; "X in the Y area" is X."""
+    ev = only(events(pipeline, "On Monday, Dan Na Ambassagou militiamen burned the Fulani village of Guiwagou."))
+    assert ev.place is not None and ev.place.name.startswith("Guiwagou") and ev.place.admin1 == "Mopti"
+    ev = only(events(pipeline, "On Monday, French forces conducted airstrikes against JNIM militants in the area "
+                               "of Tin Foz Foz in the Tessit area."))
+    assert ev.place is not None and ev.place.name == "Ti-n-Foz Foz"
+
+
 def test_a_demonym_is_not_the_place_of_the_event(pipeline: Pipeline) -> None:
     """ "French forces ... in the area of Menaka": the event is in Mali, not France."""
     ev = only(events(pipeline, "On Monday, French forces conducted airstrikes in the area of Menaka."))

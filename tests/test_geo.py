@@ -305,6 +305,31 @@ def test_sahel_villages(gaz: Gazetteer) -> None:
     assert near(p, 16.83, -2.53, 5)
 
 
+def test_one_slip_of_spelling_and_split_villages(gaz: Gazetteer) -> None:
+    """A name the gazetteer has nowhere still finds the one place of the article's country it is one typing
+    slip from, or the parts of a split village it heads; never when that reading is ambiguous."""
+    p = gaz.resolve("Toukoroboa", countries=["ML"])  # Toukoroba, one letter added
+    assert p is not None and p.name == "Toukoroba" and p.admin1 == "Koulikoro"
+    p = gaz.resolve("Guiwagou", countries=["ML"])  # Guiwagou-Fittobé and Guiwagou-Diapto, a few hundred m apart
+    assert p is not None and p.name.startswith("Guiwagou-") and near(p, 13.99, -3.56, 3)
+    assert gaz.resolve("Toukoroboa") is None  # no country: a slip of spelling is no evidence on its own
+    assert gaz.resolve("Toukoroboa", countries=["IQ"]) is None
+    assert gaz.resolve("Kersigane", countries=["ML"]) is None  # four Kersignané, far apart: none of these
+    assert {e.name for e in gaz.respellings("Kersigane")} >= {"Kersignane"}
+    assert gaz.respellings("Bara") == []  # too short for a loose reading
+
+
+def test_spelling_breaks_ties_between_alternate_readings(gaz: Gazetteer) -> None:
+    """Two villages answer "Dialloube" through alternate names; the one whose own name is spelled closest wins."""
+    p = gaz.resolve("Dialloube", countries=["ML"])
+    assert p is not None and p.name == "Dialoube" and p.admin1 == "Mopti"
+
+
+def test_an_area_named_after_a_place_is_around_it(gaz: Gazetteer) -> None:
+    p = gaz.resolve_phrase("the Gao area", lang="en", countries=["ML"])
+    assert p is not None and p.name == "Gao" and p.geo_precision == 2
+
+
 def test_none_of_these(gaz: Gazetteer) -> None:
     for word in ("Pire", "Car", "Mais", "Or", "Hit", "Victory"):
         assert gaz.resolve(word) is None, word

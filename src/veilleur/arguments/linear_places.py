@@ -114,9 +114,9 @@ def choose_place(places: Sequence[PlaceMention], words: Sequence[Word], start: i
 def name_countries(sents: Sequence[SpacySpan], res: Resources) -> list[str]:
     """Countries voted for by the place names of the text: each name the gazetteer knows gives one vote,
     shared among the countries it may be in, a country where the name is a town of some size or an admin
-    area weighing three times one where it is only a hamlet or a feature ("Parou" and "Songobia" are both
-    only in Mali; "Kidal" is a Malian regional capital and an Indonesian hamlet). So a report that never
-    names its country ("in the area of Didia") still has one. Most votes first; a country needs the votes of
+    area weighing three times one where it is only a hamlet, a feature or an alternate spelling ("Parou" and
+    "Songobia" are both only in Mali; "Kidal" is a Malian regional capital and an Indonesian hamlet). So a
+    report that never names its country ("in the area of Didia") still has one. Most votes first; a country needs the votes of
     two names, or most of one name's vote, and half the votes of the first. Named rebel groups and militias
     vote for their home country."""
     votes: dict[str, float] = {}
@@ -131,9 +131,13 @@ def name_countries(sents: Sequence[SpacySpan], res: Resources) -> list[str]:
             seen.add(name)
             weight: dict[str, int] = {}
             biggest: dict[str, int] = {}
+            # a name spelled as some place's own name weighs its other readings (alternate spellings) as
+            # hamlets: "Bi" is a Malian village's name and only an alternate spelling of a French town
+            primary = any(e.match == 0 and e.kind != "country" for e in entries)
             for e in entries:
                 if e.country and e.kind != "country" and e.match <= 1:
-                    big = 3 if e.kind.startswith("admin") or e.population >= 1000 else 1
+                    sized = e.kind.startswith("admin") or e.population >= 1000
+                    big = 3 if sized and (e.match == 0 or not primary) else 1
                     weight[e.country] = max(weight.get(e.country, 0), big)
                     biggest[e.country] = max(biggest.get(e.country, 0), e.population)
             sizes = sorted(biggest.values(), reverse=True) + [0]

@@ -117,6 +117,21 @@ def _phrase_start(sent: SpacySpan, start: int, vocab: frozenset[str]) -> list[To
     return kept
 
 
+@cache
+def _area_words(lang: str) -> frozenset[str]:
+    """One-word area and admin words that may follow a name ("area", "region", "district")."""
+    w = place_words(lang)
+    words = {k for k, v in w.place_words.items() if v == "area"} | set(w.admin_words)
+    return frozenset(word_key(k) for k in words if " " not in k and "-" not in k)
+
+
+def _area_after(sent: SpacySpan, end: int, lang: str) -> int:
+    """The end of "X area" / "X region" when an area word follows the name at ``end`` (else 0)."""
+    if end < sent.end and _key(sent.doc[end]) in _area_words(lang) and sent.doc[end].is_lower:
+        return end + 1
+    return 0
+
+
 def _resolve(
     gaz: Gazetteer,
     sent: SpacySpan,
@@ -129,7 +144,11 @@ def _resolve(
     doc = sent.doc
     name = doc[start:end].text
     before = _phrase_start(sent, start, vocab)
-    if before:
+    after = _area_after(sent, end, lang)
+    if after:
+        # "the Tessit area", "Menaka region": an area named after the place
+        name = doc[start:after].text
+    if before or after:
         text = "".join(t.text_with_ws for t in before) + name
         place = resolve_cached(gaz, text, tuple(countries[:6]), lang)
         if place is not None:
@@ -137,20 +156,29 @@ def _resolve(
     return resolve_cached(gaz, name, tuple(countries[:6]))
 
 
-_OF = ("de", "d'", "du")
+@cache
+def _of_words(lang: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The one-word "of" words and articles of a language's place phrases ("de", "d'", "du"; "of", "the")."""
+    w = place_words(lang)
+    of = frozenset(word_key(x) for x in w.of if " " not in x)
+    articles = frozenset(word_key(x) for x in w.articles if " " not in x)
+    return of, articles
 
 
-def _after_of(sent: SpacySpan, j: int) -> int:
-    """The index after "de"/"d'"/"du" and an article at j, or j when there is none."""
+def _after_of(sent: SpacySpan, j: int, lang: str) -> int:
+    """The index after "de"/"d'"/"du"/"of" and an article at j, or j when there is none."""
     doc = sent.doc
-    if j < sent.end and _key(doc[j]) in _OF:
+    of, articles = _of_words(lang)
+    if j < sent.end and _key(doc[j]) in of:
         j += 1
-        if j < sent.end and _key(doc[j]) in ("la", "le", "l'"):
+        if j < sent.end and _key(doc[j]) in articles:
             j += 1
     return j
 
 
-def _facility_spans(sent: SpacySpan, heads: frozenset[str]) -> dict[tuple[int, int], tuple[int, bool]]:
+def _facility_spans(
+    sent: SpacySpan, heads: frozenset[str], lang: str
+) -> dict[tuple[int, int], tuple[int, bool]]:
     """Names after a facility or area word ("la base US de Victory", "les bases d'Aïn al-Asad et de Victory",
     "le champ pétrolier de Naft Khaneh"), and nameless facility phrases ("le poste-frontière irako-koweïtien").
     Value: (anchor token, named)."""
@@ -163,13 +191,13 @@ def _facility_spans(sent: SpacySpan, heads: frozenset[str]) -> dict[tuple[int, i
         while (
             j < sent.end
             and j - i <= 4
-            and _key(doc[j]) not in (*_OF, "des")
+            and _key(doc[j]) not in _of_words(lang)[0]
             and doc[j].text not in _STOP_PUNCT
         ):
             if doc[j].pos_ in ("VERB", "AUX"):
                 break
             j += 1
-        k = _after_of(sent, j)
+        k = _after_of(sent, j, lang)
         run = _name_run(sent, k) if k > j else None
         if run is None:
             # "le poste-frontière irako-koweïtien": a described facility with no name
@@ -196,7 +224,7 @@ def _facility_spans(sent: SpacySpan, heads: frozenset[str]) -> dict[tuple[int, i
         spans[run] = (i, True)
         # coordinated names share the facility word: "d'Aïn al-Asad et de Victory"
         while run[1] + 1 < sent.end and _key(doc[run[1]]) in ("et", "ou", ","):
-            nxt = _name_run(sent, _after_of(sent, run[1] + 1))
+            nxt = _name_run(sent, _after_of(sent, run[1] + 1, lang))
             if nxt is None:
                 break
             spans[nxt] = (i, True)
@@ -235,7 +263,7 @@ def find_places(sent: SpacySpan, gaz: Gazetteer, lang: str, countries: Sequence[
     for ent in sent.ents:
         if ent.label_ in _PLACE_LABELS:
             spans[(ent.start, ent.end)] = (ent.root.i, True)
-    facility = _facility_spans(sent, heads)
+    facility = _facility_spans(sent, heads, lang)
     spans.update(facility)
     tokens = [t.text for t in sent]
     for s, e, _entries in gaz.find_names(tokens):

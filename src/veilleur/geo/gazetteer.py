@@ -242,7 +242,12 @@ class Gazetteer:
             if info:
                 neighbours.update(info.neighbours)
         return Context(
-            tuple(codes), self.kind_hint(kind), near, frozenset(neighbours), self.is_common_word(name)
+            tuple(codes),
+            self.kind_hint(kind),
+            near,
+            frozenset(neighbours),
+            self.is_common_word(name),
+            key_exact(name),
         )
 
     # -- resolution ----------------------------------------------------------------------------------------
@@ -292,7 +297,10 @@ class Gazetteer:
     ) -> GeoEntry | None:
         """Like :meth:`resolve` without phrase parsing, returning the gazetteer entry."""
         ctx = self._context(countries, kind, near, name)
-        ranked = rank(self.candidates(name), ctx)
+        cands = self.candidates(name)
+        if not cands:
+            return self._respelled(name, ctx)
+        ranked = rank(cands, ctx)
         if not ranked or not plausible(ranked[0], ranked, ctx):
             return None
         best = ranked[0].entry
@@ -300,6 +308,49 @@ class Gazetteer:
             fac = self._facility_near(best, ctx.kind)
             if fac is not None:
                 return fac
+        return best
+
+    def respellings(self, name: str) -> list[GeoEntry]:
+        """Entries a name matches nowhere else but that it may still mean, as loose matches: a place whose own
+        or alternate name is one typing slip away (a letter left out, added, changed or two swapped:
+        "Toukoroboa" for Toukoroba), and the parts of a split village that the name heads ("Guiwagou" for
+        Guiwagou-Fittobé and Guiwagou-Diapto). Names of fewer than six letters have too many neighbours."""
+        toks = normalize.tokens(name)
+        key = "".join(toks)
+        if len(key) < 6 or not key.isalpha():
+            return []
+        best: dict[int, tuple[int, bool]] = {}
+        variants = sorted(_one_edit(key))
+        for start in range(0, len(variants), 500):
+            chunk = variants[start : start + 500]
+            query = f"SELECT entry FROM names WHERE tier <= 1 AND key IN ({','.join('?' * len(chunk))})"
+            for (eid,) in self._con.execute(query, chunk):
+                best[eid] = (MATCH_SKELETON, False)
+        heads: dict[int, tuple[int, bool]] = {}
+        rows = self._con.execute(
+            "SELECT entry FROM names WHERE tier <= 1 AND key > ? AND key < ? LIMIT 200", (key, key + "{")
+        )
+        for (eid,) in rows:
+            heads[eid] = (MATCH_SKELETON, False)
+        for e in self._entries(heads):
+            parts = normalize.tokens(e.name)
+            if len(parts) > len(toks) and parts[: len(toks)] == toks:
+                best[e.id] = (MATCH_SKELETON, False)
+        return [e for e in self._entries(best) if e.kind in ("place", "feature")]
+
+    def _respelled(self, name: str, ctx: Context) -> GeoEntry | None:
+        """The respelling of an unknown name, when the text's main countries have exactly one place for it
+        (all its readings within a few km of each other: the parts of one village); else None."""
+        if not ctx.countries or ctx.common_word:
+            return None
+        found = [e for e in self.respellings(name) if e.country in ctx.countries[:2]]
+        if not found:
+            return None
+        ranked = rank(found, ctx)
+        best = ranked[0].entry
+        if any(haversine_km(best.latitude, best.longitude, r.entry.latitude, r.entry.longitude) > 10
+               for r in ranked[1:]):
+            return None
         return best
 
     def _facility_near(self, anchor: GeoEntry, kind: str, radius_km: float = 40.0) -> GeoEntry | None:
@@ -395,8 +446,8 @@ class Gazetteer:
             place = part_of(place, phrase.part_bearing)
         if phrase.bearing is not None or phrase.km is not None:
             place = offset(place, phrase.bearing, phrase.km)
-        elif phrase.near and place.geo_precision < 2:
-            place = replace(place, geo_precision=2)
+        elif (phrase.near or phrase.kind == "area") and place.geo_precision < 2:
+            place = replace(place, geo_precision=2)  # "near X", "the X area": around the place, not at it
         return place
 
     def place(self, e: GeoEntry, *, precision: int | None = None) -> Place:
@@ -514,6 +565,20 @@ def _drop_elision(text: str) -> str:
     if len(text) > 2 and text[1] in "'’" and text[0].lower() in "dl":
         return text[2:]
     return text
+
+
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit(key: str) -> set[str]:
+    """Every string one deletion, insertion, substitution or transposition away from ``key``."""
+    splits = [(key[:i], key[i:]) for i in range(len(key) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in _ALPHABET}
+    out |= {a + c + b for a, b in splits for c in _ALPHABET}
+    out.discard(key)
+    return out
 
 
 def _quality(key: str, tier: int, k_exact: str, k_bare: str, k_skel: str) -> tuple[int | None, bool]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from veilleur.geo.entry import FACILITY_KINDS, MATCH_ALTERNATE, MATCH_BARE, MATCH_SKELETON, GeoEntry
 from veilleur.geo.spherical import haversine_km
@@ -60,6 +61,7 @@ class Context:
     near: tuple[float, float] | None = None
     neighbours: frozenset[str] = frozenset()
     common_word: bool = False  # the looked-up name is a common word of a loaded language
+    query: str = ""  # the looked-up name's exact key (normalize.key_exact), for the spelling tie-break
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,18 @@ def score(entry: GeoEntry, ctx: Context) -> Scored:
         s += 2.5 if dist < 25 else 1.8 if dist < 75 else 0.8 if dist < 200 else 0.0 if dist < 600 else -1.5
     if entry.weak:
         s -= 1.0
+    if ctx.query and entry.match > 0:
+        # among alternate and loose spellings, the entry whose own name is spelled closest to the text's
+        # ("Dialloube" is Dialoube rather than Dyaloube): a tie-break, never more
+        s -= 0.4 * (1.0 - spelling(ctx.query, entry.name))
     return Scored(entry, s, dist)
+
+
+def spelling(query_key: str, name: str) -> float:
+    """0..1: how close a name's spelling is to a looked-up key (1: the same up to case and accents)."""
+    from veilleur.geo.normalize import key_exact
+
+    return SequenceMatcher(None, query_key, key_exact(name), autojunk=False).ratio()
 
 
 def _drop_seat_areas(cands: Sequence[GeoEntry], kind: str | None) -> list[GeoEntry]:
