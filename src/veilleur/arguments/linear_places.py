@@ -116,9 +116,9 @@ def name_countries(sents: Sequence[SpacySpan], res: Resources) -> list[str]:
     shared among the countries it may be in, a country where the name is a town of some size or an admin
     area weighing three times one where it is only a hamlet, a feature or an alternate spelling ("Parou" and
     "Songobia" are both only in Mali; "Kidal" is a Malian regional capital and an Indonesian hamlet). So a
-    report that never names its country ("in the area of Didia") still has one. Most votes first; a country needs the votes of
-    two names, or most of one name's vote, and half the votes of the first. Named rebel groups and militias
-    vote for their home country."""
+    report that never names its country ("in the area of Didia") still has one. Most votes first; a country
+    needs the votes of two names, or most of one name's vote, and half the votes of the first. Named rebel
+    groups and militias vote for their home country."""
     votes: dict[str, float] = {}
     named: dict[str, int] = {}
     seen: set[str] = set()
