@@ -183,6 +183,23 @@ def test_a_village_named_after_village_of_and_the_finer_of_two_places(pipeline: 
     assert ev.place is not None and ev.place.name == "Ti-n-Foz Foz"
 
 
+def test_a_participle_describing_a_noun_is_background(pipeline: Pipeline) -> None:
+    """ "widows of soldiers killed and wounded in an attack in X staged a sit-in in Y": the sit-in, in Y."""
+    ev = only(events(pipeline, "On Monday, widows of soldiers killed and wounded amidst an attack in Dioura "
+                               "staged a sit-in and burned tires in front of the military camp in Nioro du Sahel."))
+    assert ev.event_type in ("Protests", "Riots")
+    assert ev.place is not None and ev.place.name == "Nioro"
+    ev = only(events(pipeline, "On Monday, JNIM militants killed two soldiers in Dioura."))
+    assert ev.sub_event_type == "Armed clash"  # an active verb with its object stays the incident
+
+
+def test_the_second_of_between_even_when_the_first_is_unknown(pipeline: Pipeline) -> None:
+    ev = only(events(pipeline, "On Monday, Songhai youth in Goundam vandalized shops and tried to "
+                               "lynch a man as they targeted Arab traders after the death of a driver killed "
+                               "amidst a robbery between Xqzwy and Timbuktu."))
+    assert ev.place is not None and ev.place.name == "Goundam"
+
+
 def test_a_demonym_is_not_the_place_of_the_event(pipeline: Pipeline) -> None:
     """ "French forces ... in the area of Menaka": the event is in Mali, not France."""
     ev = only(events(pipeline, "On Monday, French forces conducted airstrikes in the area of Menaka."))

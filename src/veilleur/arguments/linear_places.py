@@ -86,10 +86,14 @@ def choose_place(places: Sequence[PlaceMention], words: Sequence[Word], start: i
         w = before(p, 1)
         if w is None or w.text.lower() not in lin.conjunctions:
             return False
-        return any(q.end <= p.start and (b := before(q, 1)) is not None
-                   and b.text.lower() in lin.between_words for q in usable if q is not p) or any(
-            (b := before(q, k)) is not None and b.text.lower() in lin.between_words
-            for q in usable if q is not p and q.end <= p.start for k in (2, 3, 4))
+        # "between X and Y", whether or not the gazetteer knows X ("between Acharane and Timbuktu")
+        for k in range(2, 7):
+            b = before(p, k)
+            if b is None or b.text in (",", ";", "."):
+                return False
+            if b.text.lower() in lin.between_words:
+                return True
+        return False
 
     def attached(p: PlaceMention) -> bool:
         w, owner = before(p, 1), before(p, 2)

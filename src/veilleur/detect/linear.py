@@ -117,6 +117,7 @@ class LinearLexicon:
     subject_breaks: frozenset[str]
     background: tuple[Phrase, ...]
     background_distance: int
+    described_after: frozenset[str]
     attached: frozenset[str]
     between_words: frozenset[str]
     conjunctions: frozenset[str]
@@ -225,6 +226,7 @@ def linear_lexicon(code: str) -> LinearLexicon:
         target_ends=frozenset(_strings(lw, r, "target_ends")),
         subject_breaks=frozenset(_strings(lw, r, "subject_breaks")),
         background=_phrases(_strings(lw, b, "links")), background_distance=int(b.get("max_distance", 5)),
+        described_after=frozenset(_strings(lw, b, "described_after")),
         attached=frozenset(_strings(lw, pl, "attached")),
         between_words=frozenset(_strings(lw, pl, "between")),
         conjunctions=frozenset(_strings(lw, pl, "conjunctions")),

@@ -25,6 +25,29 @@ def _any(words: Sequence[Word], key: str, lin: LinearLexicon, lo: int, hi: int) 
     return found[-1] if found else None
 
 
+def _describes_a_noun(words: Sequence[Word], hit: LinearHit, lin: LinearLexicon) -> bool:
+    """ "widows of soldiers killed (and wounded) amidst an attack": a past participle after the noun of an "of"
+    phrase, with no object of its own, describes that noun (a reduced relative clause); it is not the
+    sentence's verb."""
+    nxt = words[hit.end].text.lower() if hit.end < len(words) else "."
+    if not (nxt in lin.target_ends or not nxt.isalpha()):
+        return False
+    i = hit.start
+    if i >= 2 and words[i - 1].text.lower() in lin.conjunctions and lin.morph.is_verb_form(words[i - 2].text):
+        i -= 2  # "killed and wounded": the first participle decides
+    w = words[i].text
+    if i < 2 or not lin.morph.is_verb_form(w) or lin.morph.is_active_participle(w):
+        return False
+    noun = words[i - 1]
+    function = lin.noun_markers | lin.verb_markers | lin.skip | lin.boundaries
+    if not noun.text.isalpha() or noun.keys & function or noun.text.lower() in function:
+        return False
+    j = i - 2
+    while j >= 0 and (words[j].number or words[j].text.lower() in lin.fillers):
+        j -= 1  # "of the two soldiers killed"
+    return j >= 0 and words[j].text.lower() in lin.described_after
+
+
 def read_linear_modality(words: Sequence[Word], hit: LinearHit, lin: LinearLexicon,
                          undated: bool = False) -> Reading:
     """The modality and claim status of a trigger. ``undated``: its sentence has no date expression (a running
@@ -70,6 +93,10 @@ def read_linear_modality(words: Sequence[Word], hit: LinearHit, lin: LinearLexic
         if after:
             r.modality, r.why = Modality.GENERIC, [f"running count '{words[after[0][0]].text}'"]
             return r
+    if hit.is_verb and _describes_a_noun(words, hit, lin):
+        r.modality, r.why = Modality.GENERIC, ["a participle describing a noun: an earlier incident"]
+        r.commemoration = True
+        return r
     if not hit.is_verb:
         quantified = find_phrases(words, lin.plural_cues, lin, max(0, i - 3), i)
         if quantified and not find_phrases(words, lin.light_verbs, lin, max(0, quantified[0][0] - 2),
