@@ -200,6 +200,18 @@ def test_the_second_of_between_even_when_the_first_is_unknown(pipeline: Pipeline
     assert ev.place is not None and ev.place.name == "Goundam"
 
 
+def test_a_national_event_that_names_no_place_is_coded_at_the_capital(pipeline: Pipeline) -> None:
+    """ACLED codes an event of national scope that no report places at the capital, at geo-precision 3."""
+    ev = only(events(pipeline, "On Monday, teachers across Mali began a three-day strike to demand better pay."))
+    assert ev.event_type == "Protests"
+    assert ev.place is not None and ev.place.name == "Bamako" and ev.place.geo_precision == 3
+    # an attack with no place is no national event: it is not recorded at the capital
+    assert events(pipeline, "On Monday, JNIM militants in Mali ambushed a convoy, killing two soldiers.") == []
+    # a protest whose report names a town is at that town
+    ev = only(events(pipeline, "On Monday, teachers in Mali staged a strike in Sikasso to demand better pay."))
+    assert ev.place is not None and ev.place.name == "Sikasso"
+
+
 def test_a_demonym_is_not_the_place_of_the_event(pipeline: Pipeline) -> None:
     """ "French forces ... in the area of Menaka": the event is in Mali, not France."""
     ev = only(events(pipeline, "On Monday, French forces conducted airstrikes in the area of Menaka."))

@@ -330,6 +330,13 @@ def test_an_area_named_after_a_place_is_around_it(gaz: Gazetteer) -> None:
     assert p is not None and p.name == "Gao" and p.geo_precision == 2
 
 
+def test_capitals(gaz: Gazetteer) -> None:
+    for iso, name in (("ML", "Bamako"), ("IQ", "Baghdad"), ("BF", "Ouagadougou"), ("NG", "Abuja")):
+        p = gaz.capital(iso)
+        assert p is not None and p.name == name and p.country == iso and p.geo_precision == 3
+    assert gaz.capital("XX") is None
+
+
 def test_none_of_these(gaz: Gazetteer) -> None:
     for word in ("Pire", "Car", "Mais", "Or", "Hit", "Victory"):
         assert gaz.resolve(word) is None, word

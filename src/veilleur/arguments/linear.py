@@ -70,6 +70,9 @@ _BLAMEABLE = (*_VIOLENT, _DEVELOPMENTS)
 _REMOTE = _VIOLENT[1]
 # two places this far apart are two incidents unless the text says otherwise
 _FAR_KM = 50.0
+# what a report may tell without any place because it is national in scope (a nationwide strike, a government
+# decision, groups rejoining the army): ACLED codes it at the capital
+_NATIONAL = ("Peaceful protest", "Protest with intervention", "Agreement", "Change to group/activity", "Other")
 # date expressions that name a day (not "this year", "in recent weeks")
 _DAY_KINDS = ("absolute", "weekday", "relative", "anchored", "ago", "range")
 
@@ -416,6 +419,11 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
             chosen = anchored(n, chosen)
         place = note.place or (chosen.place if chosen else None)
         place_text = note.place.name if note.place else (chosen.text if chosen else None)
+        national = place is None and coding.sub_event_type in _NATIONAL and main_country is not None and not any(
+            p.fineness <= 2 for k in range(len(sents)) for p in places_of(k))
+        if national and main_country is not None:
+            place = res.gazetteer.capital(main_country)  # a report that names no place at all: national scope
+            place_text = place.name if place else None
         country = (place.country if place and place.country else None) or main_country
         actors = actors_of(n, country)
         roles = linear_roles(words, best.hit, actors, lin)
@@ -484,7 +492,8 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
             reporting_source=reporter(words, lin),
             evidence=[sent_span],
             score=max(c.strength for c in cands) / 3,
-            notes=list(best.reading.why),
+            notes=list(best.reading.why) + (["no place named: national in scope, coded at the capital"]
+                                            if national and place is not None else []),
         ))
         if borrowed:
             lent.add(id(mentions[-1]))

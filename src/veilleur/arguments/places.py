@@ -232,6 +232,15 @@ def _facility_spans(
     return spans
 
 
+def _after_locative(sent: SpacySpan, lang: str) -> list[int]:
+    """Token indices right after a locative word of the language ("in", "near"), for languages read without
+    a named-entity model: the names there are looked up as places even when the index does not know them as
+    written."""
+    words = frozenset(place_words(lang).locative)
+    doc = sent.doc
+    return [k + 1 for k in range(sent.start, sent.end - 1) if _key(doc[k]) in words and doc[k + 1].text[:1].isupper()]
+
+
 def _acronym(word: str) -> bool:
     """"FAMa", "JNIM", "MINUSMA" (mostly capitals), not "NDaki" or "McKenzie"."""
     letters = [ch for ch in word if ch.isalpha()]
@@ -268,6 +277,10 @@ def find_places(sent: SpacySpan, gaz: Gazetteer, lang: str, countries: Sequence[
     tokens = [t.text for t in sent]
     for s, e, _entries in gaz.find_names(tokens):
         spans.setdefault((sent.start + s, sent.start + e), (sent.start + s, True))
+    for i in _after_locative(sent, lang):
+        run = _name_run(sent, i)
+        if run is not None and not any(a <= run[0] < b for a, b in spans):
+            spans[run] = (run[0], True)
 
     found: list[PlaceMention] = []
     taken: set[int] = set()

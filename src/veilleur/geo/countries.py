@@ -28,6 +28,7 @@ class CountryInfo:
     area_km2: float
     neighbours: tuple[str, ...]
     continent: str
+    capital: str = ""
 
 
 def _is_acronym(name: str) -> bool:
@@ -56,6 +57,7 @@ class Countries:
                 area_km2=float(c["areakm2"] or 0.0),
                 neighbours=tuple(n for n in str(c["neighbours"] or "").split(",") if n),
                 continent=str(c["continentcode"]),
+                capital=str(c.get("capital") or ""),
             )
         self._tables = {code: self._read(code) for code in self.languages}
         self._by_key: dict[str, str] = {}

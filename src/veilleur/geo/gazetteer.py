@@ -217,6 +217,25 @@ class Gazetteer:
         ).fetchone()
         return _entry(row) if row else None
 
+    def capital(self, iso2: str) -> Place | None:
+        """The country's capital (GeoNames PPLC, the most populous if several) at geo_precision 3: where ACLED
+        codes an event of national scope that no report places (a nationwide strike, a government decision)."""
+        key = f"capital:{iso2}"
+        cached = self._cache.get(key)
+        if cached is None:
+            row = self._con.execute(
+                f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE cc = ? AND feature = 'PPLC' ORDER BY pop DESC LIMIT 1",
+                (iso2.upper(),),
+            ).fetchone()
+            entry = _entry(row) if row else None
+            info = self.countries.info(iso2.upper())
+            if entry is None and info is not None and info.capital:
+                # index rows without feature codes (the worldwide cities table): the capital by name
+                entry = self.resolve_entry(info.capital, countries=[info.iso2])
+            cached = (entry,) if entry is not None and entry.country == iso2.upper() else ()
+            self._cache[key] = cached
+        return self.place(cached[0], precision=3) if cached else None
+
     def kind_hint(self, kind: str | None) -> str | None:
         """Canonical kind for a hint given as a kind or as a word of a loaded language ("aéroport")."""
         if not kind:
@@ -568,14 +587,18 @@ def _drop_elision(text: str) -> str:
 
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+# letters a transcription may swap for one another: vowels, and consonants written for the same sound
+_SOUNDS = ("aeiouy", "ckq", "sz", "uvw", "dt", "bp")
+_SUBSTITUTES = {c: "".join(sorted({x for g in _SOUNDS if c in g for x in g} - {c})) for c in _ALPHABET}
 
 
 def _one_edit(key: str) -> set[str]:
-    """Every string one deletion, insertion, substitution or transposition away from ``key``."""
+    """Every string one slip away from ``key``: a letter left out or added, two letters swapped, or a letter
+    written for another of the same sound ("Ogossagou" for Ogassagou; not "Intahaka" for I-n-Taraka)."""
     splits = [(key[:i], key[i:]) for i in range(len(key) + 1)]
     out = {a + b[1:] for a, b in splits if b}
     out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    out |= {a + c + b[1:] for a, b in splits if b for c in _ALPHABET}
+    out |= {a + c + b[1:] for a, b in splits if b for c in _SUBSTITUTES.get(b[0], "")}
     out |= {a + c + b for a, b in splits for c in _ALPHABET}
     out.discard(key)
     return out

@@ -47,6 +47,7 @@ class PlaceWords:
     articles: tuple[str, ...]
     of: tuple[str, ...]
     common: frozenset[str]  # key_exact forms
+    locative: tuple[str, ...] = ()  # "in", "near": a capitalised name after them is looked up as a place
 
     def kind_of(self, word: str) -> str | None:
         """Canonical kind hinted by a word ("base aérienne" -> "airbase", "province" -> "admin1")."""
@@ -105,6 +106,7 @@ def place_words(code: str) -> PlaceWords:
         near=words("near"),
         articles=words("articles"),
         of=words("of"),
+        locative=words("locative"),
         common=frozenset(key_exact(w) for w in common if isinstance(w, str)),
     )
 
