@@ -355,3 +355,33 @@ def test_a_later_sentence_with_a_place_of_its_own_is_another_incident(pipeline: 
                              "In Kidal, gunmen killed two traders. The attackers fled on motorbikes.")
     assert sorted((e.sub_event_type, e.place.name if e.place else None) for e in found) == [
         ("Armed clash", "Gao"), ("Attack", "Kidal")]
+
+
+def test_documents_of_one_batch_give_each_other_their_country(pipeline: Pipeline) -> None:
+    """A note that names no country ("the village of Banikane": a Malian and a Nigerien village) is read in the
+    country of the notes it came with; in a mixed batch it is not guessed."""
+    mali = ["On Monday, JNIM militants attacked an army post in Kidal, killing two soldiers.",
+            "On Monday, gunmen abducted a trader near Menaka.",
+            "On Monday, an IED struck a FAMa vehicle near Douentza, no casualties reported."]
+    lone = "On Monday, unknown gunmen robbed and abducted the mayor of the village of Banikane."
+    niger = ["On Monday, gunmen attacked a market in Tillaberi, killing two traders.",
+             "On Monday, an IED struck an army vehicle near Diffa.",
+             "On Monday, gunmen abducted a teacher near Agadez."]
+
+    def run(texts: list[str]) -> list[Event]:
+        docs = [Document(id=f"d{k}", text=t, published=DAY, language="en") for k, t in enumerate(texts)]
+        return [e for d, evs in pipeline.process(docs) if d.id == f"d{len(texts) - 1}" for e in evs]
+
+    ev = only(run([*mali, lone]))
+    assert ev.place is not None and ev.place.country == "ML" and ev.place.name == "Banikane"
+    assert run([lone]) == []  # alone: two countries have a Banikane, none is guessed
+    assert run([*mali[:2], *niger[:2], lone]) == []  # a mixed batch gives no context
+
+
+def test_corpus_countries_needs_a_clear_majority() -> None:
+    from veilleur.arguments import corpus_countries
+
+    assert corpus_countries([["ML"], ["ML", "BF"], ["ML"], [], []]) == ("ML",)
+    assert corpus_countries([["ML"], ["ML"]]) == ()  # too few documents say
+    assert corpus_countries([["ML"], ["ML"], ["ML"], ["NE"], ["NE"], ["NE"]]) == ()  # no majority
+    assert corpus_countries([]) == ()

@@ -275,9 +275,10 @@ def test_event_date_without_a_publication_date(shared_eval: Path, tmp_path: Path
 # ---------------------------------------------------------------- 3. English (read without a statistical model)
 
 ACLED_DOCS = "acled_dev_docs.jsonl"
-# Pinned at what the English route measures on the 199 ACLED dev notes (Mali 2019); issue 3 asks for F1 0.85,
-# sub_event_type 0.80, actor1 0.70, fatalities 0.85 and a median geo error <= 10 km. Raise these as it improves.
-FLOOR_ACLED_F1 = 0.77
+# Issue 3's targets on the 199 ACLED dev notes (Mali 2019): event F1 0.85, sub_event_type 0.80, actor1 0.70,
+# fatalities 0.85, median geo error <= 10 km. The English route measures F1 0.860 (P 0.906, R 0.819); the
+# attribute floors sit just under what it measures (0.93, 0.92, 0.97, 1.00). Raise these as it improves.
+FLOOR_ACLED_F1 = 0.85
 FLOOR_ACLED_ATTRIBUTES = {"sub_event_type": 0.90, "actor1": 0.88, "fatalities": 0.93, "date": 0.97}
 CEILING_ACLED_GEO_KM = 10.0
 FLOOR_SAMPLES_EN_F1 = 0.90

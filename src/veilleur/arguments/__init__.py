@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -362,14 +363,38 @@ def dateline_end(text: str) -> int:
     return m.end() if m else 0
 
 
-def build_mentions(document: Document, doc: Doc, res: Resources) -> list[Mention]:
+def document_countries(document: Document, doc: Doc, res: Resources) -> list[str]:
+    """The countries a document is about by its own words (most likely first; may be empty): the votes of
+    its place names and groups for a document read linearly, its country names and demonyms otherwise."""
+    if not doc.has_annotation("DEP"):
+        from veilleur.arguments.linear import name_countries
+
+        return name_countries(list(doc.sents), res)[:3] or article_countries(document, doc, res)
+    return article_countries(document, doc, res)
+
+
+def corpus_countries(per_document: Sequence[Sequence[str]], min_documents: int = 3,
+                     share: float = 0.6) -> tuple[str, ...]:
+    """The country the documents of one batch are about, when most of those that say agree: at least
+    ``min_documents`` documents, and ``share`` of those that name a country, name it first. Else ()."""
+    firsts = Counter(c[0] for c in per_document if c)
+    if not firsts:
+        return ()
+    top, n = firsts.most_common(1)[0]
+    return (top,) if n >= min_documents and n >= share * sum(firsts.values()) else ()
+
+
+def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequence[str] = ()) -> list[Mention]:
     """Every factual event mention of one parsed document (a document without a dependency parse, in a
-    language read without a statistical model, is read linearly: :mod:`veilleur.arguments.linear`)."""
+    language read without a statistical model, is read linearly: :mod:`veilleur.arguments.linear`).
+    ``context``: the countries of the documents this one came with (:func:`corpus_countries`), read only when
+    the document names no country of its own: a note of a Malian feed saying "the village of Banikane" means
+    Mali's Banikane."""
     if not doc.has_annotation("DEP"):
         from veilleur.arguments.linear import build_linear_mentions
 
-        return build_linear_mentions(document, doc, res)
-    countries = article_countries(document, doc, res)
+        return build_linear_mentions(document, doc, res, context)
+    countries = article_countries(document, doc, res) or list(context)
     main_country = countries[0] if countries else None
     ref_date: DateValue | None = None
     ref_done = False  # the reference date is computed on first need

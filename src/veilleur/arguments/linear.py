@@ -41,7 +41,7 @@ from veilleur.arguments.linear_roles import (
     place_matches,
     reporter,
 )
-from veilleur.arguments.places import PlaceMention, find_places
+from veilleur.arguments.places import PlaceMention, after_locative, find_places
 from veilleur.detect.lexicon import EVENT_TYPES, Coding
 from veilleur.detect.linear import (
     LinearHit,
@@ -308,8 +308,9 @@ def _candidates(sent: SpacySpan, words: Sequence[Word], hits: Sequence[LinearHit
     return _absorb(words, cands, lin)
 
 
-def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[Mention]:
-    """Every factual event mention of one tokenised (unparsed) document."""
+def build_linear_mentions(document: Document, doc: Doc, res: Resources, context: Sequence[str] = ()) -> list[Mention]:
+    """Every factual event mention of one tokenised (unparsed) document; ``context``: the countries of the
+    documents it came with, for a document that names none (:func:`veilleur.arguments.build_mentions`)."""
     from veilleur.arguments import article_countries, reference_date
 
     lin = linear_lexicon(res.lang)
@@ -319,7 +320,7 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
     voted = name_countries(sents, res)
     # the countries the places and groups of the text vote for, when they vote: a demonym or a country name
     # often names a foreign force ("French forces conducted airstrikes in the area of Dialloube")
-    countries = voted[:3] or countries
+    countries = voted[:3] or countries or list(context)
     main_country = (voted[0] if voted else None) or (countries[0] if countries else None)
     sent_words = [lin.words(s) for s in sents]
     actor_cache: dict[tuple[int, str | None], list[Placed]] = {}
@@ -363,6 +364,18 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
         if moved is None or moved.name != here.name:
             return p
         return replace(p, place=replace(moved, geo_precision=max(moved.geo_precision, here.geo_precision)))
+
+    def unknown_places() -> bool:
+        """Does the text name a place the gazetteer does not know ("locals in Kersigane protested")?"""
+        for k, sent in enumerate(sents):
+            dated = [(sent.start_char + e.span.start, sent.start_char + e.span.end) for e in res.dates.find(sent.text)]
+            for i in after_locative(sent, res.lang):
+                tok = doc[i]
+                if not any(a <= tok.idx < b for a, b in dated) and res.gazetteer.country(tok.text) is None \
+                        and not any(sent_words[k][p.start].start <= i < sent_words[k][p.end - 1].end
+                                    for p in actors_of(k, main_country)):
+                    return True
+        return False
 
     coded_tolls: list[int | None] = []
 
@@ -420,7 +433,7 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources) -> list[
         place = note.place or (chosen.place if chosen else None)
         place_text = note.place.name if note.place else (chosen.text if chosen else None)
         national = place is None and coding.sub_event_type in _NATIONAL and main_country is not None and not any(
-            p.fineness <= 2 for k in range(len(sents)) for p in places_of(k))
+            p.fineness <= 2 for k in range(len(sents)) for p in places_of(k)) and not unknown_places()
         if national and main_country is not None:
             place = res.gazetteer.capital(main_country)  # a report that names no place at all: national scope
             place_text = place.name if place else None

@@ -232,7 +232,7 @@ def _facility_spans(
     return spans
 
 
-def _after_locative(sent: SpacySpan, lang: str) -> list[int]:
+def after_locative(sent: SpacySpan, lang: str) -> list[int]:
     """Token indices right after a locative word of the language ("in", "near"), for languages read without
     a named-entity model: the names there are looked up as places even when the index does not know them as
     written."""
@@ -277,7 +277,7 @@ def find_places(sent: SpacySpan, gaz: Gazetteer, lang: str, countries: Sequence[
     tokens = [t.text for t in sent]
     for s, e, _entries in gaz.find_names(tokens):
         spans.setdefault((sent.start + s, sent.start + e), (sent.start + s, True))
-    for i in _after_locative(sent, lang):
+    for i in after_locative(sent, lang):
         run = _name_run(sent, i)
         if run is not None and not any(a <= run[0] < b for a, b in spans):
             spans[run] = (run[0], True)
