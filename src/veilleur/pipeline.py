@@ -56,28 +56,31 @@ class Pipeline:
                 load_pipeline(code)
                 self.resources(code)
 
-    def extract(self, document: Document, parsed: object, context: Sequence[str] = ()) -> list[Event]:
+    def extract(
+        self, document: Document, parsed: object, context: Sequence[str] = (), own: Sequence[str] | None = None
+    ) -> list[Event]:
         """The events of one parsed document (pure: same input, same output). ``context``: the countries of
-        the documents it came with, read only when the document names none of its own."""
+        the documents it came with, read only when the document names none of its own; ``own``: its own
+        countries when already known (:meth:`batch_countries`)."""
         from veilleur.arguments import build_mentions
         from veilleur.merge import MergeRules, merge_mentions
 
         res = self.resources(document.language or self.settings.default_language)
-        mentions = build_mentions(document, parsed, res, context)  # type: ignore[arg-type]
+        mentions = build_mentions(document, parsed, res, context, own)  # type: ignore[arg-type]
         rules = MergeRules(km=self.settings.merge_km, days=self.settings.merge_days)
         return merge_mentions(document, mentions, rules)
 
     def batch_countries(
         self, language: str, documents: Sequence[Document], parsed: Sequence[object]
-    ) -> tuple[str, ...]:
-        """The country most documents of a batch are about (:func:`veilleur.arguments.corpus_countries`): the
-        context of a document in the batch that names no country ("the village of Banikane" in a Malian feed).
-        A mixed batch gives none."""
+    ) -> tuple[tuple[str, ...], list[list[str]]]:
+        """The country most documents of a batch are about (:func:`veilleur.arguments.corpus_countries`), the
+        context of a document in the batch that names no country ("the village of Banikane" in a Malian feed;
+        a mixed batch gives none), and each document's own countries."""
         from veilleur.arguments import corpus_countries, document_countries
 
         res = self.resources(language)
         own = [document_countries(d, p, res) for d, p in zip(documents, parsed, strict=True)]  # type: ignore[arg-type]
-        return corpus_countries(own)
+        return corpus_countries(own), own
 
     def process(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Event]]]:
         """(document, its events) for each document, in order. A document in a language without a pipeline
@@ -99,7 +102,7 @@ class Pipeline:
             for code, idx in by_lang.items():
                 nlp = load_pipeline(code)
                 parsed_docs = list(nlp.pipe((batch[i].text for i in idx), batch_size=len(idx)))
-                context = self.batch_countries(code, [batch[i] for i in idx], parsed_docs)
-                for i, parsed in zip(idx, parsed_docs, strict=True):
-                    results[i] = self.extract(batch[i], parsed, context)
+                context, own = self.batch_countries(code, [batch[i] for i in idx], parsed_docs)
+                for i, parsed, countries in zip(idx, parsed_docs, own, strict=True):
+                    results[i] = self.extract(batch[i], parsed, context, countries)
             yield from zip(batch, results, strict=True)

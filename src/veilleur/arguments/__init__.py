@@ -384,17 +384,19 @@ def corpus_countries(per_document: Sequence[Sequence[str]], min_documents: int =
     return (top,) if n >= min_documents and n >= share * sum(firsts.values()) else ()
 
 
-def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequence[str] = ()) -> list[Mention]:
+def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequence[str] = (),
+                   own: Sequence[str] | None = None) -> list[Mention]:
     """Every factual event mention of one parsed document (a document without a dependency parse, in a
     language read without a statistical model, is read linearly: :mod:`veilleur.arguments.linear`).
     ``context``: the countries of the documents this one came with (:func:`corpus_countries`), read only when
     the document names no country of its own: a note of a Malian feed saying "the village of Banikane" means
-    Mali's Banikane."""
+    Mali's Banikane. ``own``: the document's own countries (:func:`document_countries`) when the caller has
+    them already."""
     if not doc.has_annotation("DEP"):
         from veilleur.arguments.linear import build_linear_mentions
 
-        return build_linear_mentions(document, doc, res, context)
-    countries = article_countries(document, doc, res) or list(context)
+        return build_linear_mentions(document, doc, res, context, own)
+    countries = list(own if own is not None else article_countries(document, doc, res)) or list(context)
     main_country = countries[0] if countries else None
     ref_date: DateValue | None = None
     ref_done = False  # the reference date is computed on first need

@@ -308,20 +308,21 @@ def _candidates(sent: SpacySpan, words: Sequence[Word], hits: Sequence[LinearHit
     return _absorb(words, cands, lin)
 
 
-def build_linear_mentions(document: Document, doc: Doc, res: Resources, context: Sequence[str] = ()) -> list[Mention]:
+def build_linear_mentions(document: Document, doc: Doc, res: Resources, context: Sequence[str] = (),
+                          own: Sequence[str] | None = None) -> list[Mention]:
     """Every factual event mention of one tokenised (unparsed) document; ``context``: the countries of the
-    documents it came with, for a document that names none (:func:`veilleur.arguments.build_mentions`)."""
-    from veilleur.arguments import article_countries, reference_date
+    documents it came with, for a document that names none; ``own``: its own countries when the caller has
+    them already (:func:`veilleur.arguments.build_mentions`)."""
+    from veilleur.arguments import document_countries, reference_date
 
     lin = linear_lexicon(res.lang)
     rules = coding_rules(res.lang)
     sents = list(doc.sents)
-    countries = article_countries(document, doc, res)
-    voted = name_countries(sents, res)
-    # the countries the places and groups of the text vote for, when they vote: a demonym or a country name
-    # often names a foreign force ("French forces conducted airstrikes in the area of Dialloube")
-    countries = voted[:3] or countries or list(context)
-    main_country = (voted[0] if voted else None) or (countries[0] if countries else None)
+    # the countries the places and groups of the text vote for, when they vote (a demonym or a country name
+    # often names a foreign force: "French forces conducted airstrikes in the area of Dialloube"), else the
+    # countries it names, else those of the documents it came with
+    countries = list(own if own is not None else document_countries(document, doc, res)) or list(context)
+    main_country = countries[0] if countries else None
     sent_words = [lin.words(s) for s in sents]
     actor_cache: dict[tuple[int, str | None], list[Placed]] = {}
 
