@@ -366,8 +366,16 @@ def build_linear_mentions(document: Document, doc: Doc, res: Resources, context:
             return p
         return replace(p, place=replace(moved, geo_precision=max(moved.geo_precision, here.geo_precision)))
 
+    unknown: list[bool] = []
+
     def unknown_places() -> bool:
-        """Does the text name a place the gazetteer does not know ("locals in Kersigane protested")?"""
+        """Does the text name a place the gazetteer does not know ("locals in Kersigane protested")? Computed
+        once, on first need."""
+        if not unknown:
+            unknown.append(_names_unknown_place())
+        return unknown[0]
+
+    def _names_unknown_place() -> bool:
         for k, sent in enumerate(sents):
             dated = [(sent.start_char + e.span.start, sent.start_char + e.span.end) for e in res.dates.find(sent.text)]
             for i in after_locative(sent, res.lang):

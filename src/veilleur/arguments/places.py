@@ -232,11 +232,16 @@ def _facility_spans(
     return spans
 
 
+@cache
+def _locatives(lang: str) -> frozenset[str]:
+    return frozenset(place_words(lang).locative)
+
+
 def after_locative(sent: SpacySpan, lang: str) -> list[int]:
     """Token indices right after a locative word of the language ("in", "near"), for languages read without
     a named-entity model: the names there are looked up as places even when the index does not know them as
     written."""
-    words = frozenset(place_words(lang).locative)
+    words = _locatives(lang)
     doc = sent.doc
     return [k + 1 for k in range(sent.start, sent.end - 1) if _key(doc[k]) in words and doc[k + 1].text[:1].isupper()]
 

@@ -72,6 +72,7 @@ class Gazetteer:
         self._facilities = tuple(facilities)
         self._local = threading.local()
         self._cache: dict[str, tuple[GeoEntry, ...]] = {}
+        self._capitals: dict[str, GeoEntry | None] = {}
         common: set[str] = set()
         for w in self.words:  # common words, and the words of place phrases ("Nord-Ouest", "Province")
             common |= w.common
@@ -220,21 +221,20 @@ class Gazetteer:
     def capital(self, iso2: str) -> Place | None:
         """The country's capital (GeoNames PPLC, the most populous if several) at geo_precision 3: where ACLED
         codes an event of national scope that no report places (a nationwide strike, a government decision)."""
-        key = f"capital:{iso2}"
-        cached = self._cache.get(key)
-        if cached is None:
+        iso2 = iso2.upper()
+        if iso2 not in self._capitals:
             row = self._con.execute(
                 f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE cc = ? AND feature = 'PPLC' ORDER BY pop DESC LIMIT 1",
-                (iso2.upper(),),
+                (iso2,),
             ).fetchone()
             entry = _entry(row) if row else None
-            info = self.countries.info(iso2.upper())
+            info = self.countries.info(iso2)
             if entry is None and info is not None and info.capital:
                 # index rows without feature codes (the worldwide cities table): the capital by name
-                entry = self.resolve_entry(info.capital, countries=[info.iso2])
-            cached = (entry,) if entry is not None and entry.country == iso2.upper() else ()
-            self._cache[key] = cached
-        return self.place(cached[0], precision=3) if cached else None
+                entry = self.resolve_entry(info.capital, countries=[iso2])
+            self._capitals[iso2] = entry if entry is not None and entry.country == iso2 else None
+        found = self._capitals[iso2]
+        return self.place(found, precision=3) if found is not None else None
 
     def kind_hint(self, kind: str | None) -> str | None:
         """Canonical kind for a hint given as a kind or as a word of a loaded language ("aéroport")."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from veilleur.geo.entry import FACILITY_KINDS, MATCH_ALTERNATE, MATCH_BARE, MATCH_SKELETON, GeoEntry
+from veilleur.geo.normalize import key_exact
 from veilleur.geo.spherical import haversine_km
 
 MATCH_SCORE = {0: 3.0, 1: 2.6, 2: 2.3, 3: 0.8}
@@ -112,8 +113,6 @@ def score(entry: GeoEntry, ctx: Context) -> Scored:
 
 def spelling(query_key: str, name: str) -> float:
     """0..1: how close a name's spelling is to a looked-up key (1: the same up to case and accents)."""
-    from veilleur.geo.normalize import key_exact
-
     return SequenceMatcher(None, query_key, key_exact(name), autojunk=False).ratio()
 
 
