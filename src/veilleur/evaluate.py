@@ -6,8 +6,9 @@ same report lines; ``tests/test_eval_gate.py`` checks that both agree on the sam
 
 Matching, per document: a predicted event is compatible with a reference event when its point lies
 within the reference ``radius_km`` and its date lies within ``[date_min - 1 day, date_max + 1 day]`` (a
-missing date on either side does not block the match). Compatible pairs are assigned greedily, cheapest
-first (distance / radius + date gap / 2 + type disagreement). Optional reference events absorb matches
+missing date on either side does not block the match). Compatible pairs are assigned greedily: required
+reference events before optional ones (an optional background event must not take the only prediction a
+required one needed), then cheapest first (distance / radius + date gap / 2 + type disagreement). Optional reference events absorb matches
 without counting; unmatched predictions are false positives. Strict true positives also have the right
 sub-event type (or one the reference ``also_accept``\\ s) and a date inside the reference range.
 """
@@ -143,18 +144,19 @@ def pair_cost(gold: Record, pred: Record) -> float | None:
 def _match(
     golds: Sequence[Record], preds: Sequence[Record]
 ) -> tuple[list[tuple[int, int]], set[int], set[int]]:
-    """Greedy assignment, cheapest pair first (ties: lower reference index, then lower prediction index)."""
-    pairs: list[tuple[float, int, int]] = []
+    """Greedy assignment: required reference events before optional ones, then cheapest pair first (ties:
+    lower reference index, then lower prediction index)."""
+    pairs: list[tuple[bool, float, int, int]] = []
     for gi, g in enumerate(golds):
         for pi, p in enumerate(preds):
             cost = pair_cost(g, p)
             if cost is not None:
-                pairs.append((cost, gi, pi))
+                pairs.append((bool(g.get("optional")), cost, gi, pi))
     pairs.sort()
     used_g: set[int] = set()
     used_p: set[int] = set()
     matches: list[tuple[int, int]] = []
-    for _cost, gi, pi in pairs:
+    for _optional, _cost, gi, pi in pairs:
         if gi in used_g or pi in used_p:
             continue
         used_g.add(gi)
