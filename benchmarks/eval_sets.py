@@ -20,7 +20,6 @@ import argparse
 import csv
 import datetime as dt
 import gzip
-import io
 import json
 import random
 import sys
@@ -57,9 +56,7 @@ def fold_set(fold: int, n: int, seed: int = 13) -> tuple[list[dict[str, Any]], d
         iso = countries.lookup(r["country"]) or ""
         precision = int(float(r["geo_precision"] or 1))
         doc_id = r["event_id_cnty"]
-        docs.append(
-            {"id": doc_id, "text": r["notes"], "language": "en", "published": str(day + dt.timedelta(days=1))}
-        )
+        docs.append({"id": doc_id, "text": r["notes"], "language": "en", "published": str(day + dt.timedelta(days=1))})
         event = {
             "id": f"{doc_id}-1",
             "summary": r["notes"][:200],
