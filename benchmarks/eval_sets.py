@@ -84,6 +84,8 @@ def run_set(name: str, docs_path: Path, gold_path: Path, work: Path) -> dict[str
     from veilleur.settings import Settings
 
     db = work / f"{name}.db"
+    for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        stale.unlink(missing_ok=True)  # a kept folder from an earlier run: start from an empty ledger
     settings = Settings.from_env(db_path=str(db))
     start = time.perf_counter()
     report = api.ingest([str(docs_path)], settings=settings, progress=False, on_problem=lambda p: None)

@@ -18,7 +18,43 @@ SAMPLE_INPUTS = (SAMPLES / "articles.jsonl", SAMPLES / "pages")
 # (VEILLEUR_SHARED_EVAL points elsewhere, e.g. from a second worktree)
 SHARED_EVAL = Path(os.environ.get("VEILLEUR_SHARED_EVAL") or REPO.parent / "shared" / "eval")
 
+SHARED_GAZETTEER = SHARED_EVAL.parent / "gazetteer" / "raw"
+#: The GeoNames files the tests import into their gazetteer, as an analyst following these countries would
+#: (``veilleur gazetteer import``): they are read from ../shared at test time, never committed.
+GEONAMES_TEST_FILES = (
+    "ML.txt", "NE.txt", "BF.txt", "KE.txt", "CM.txt", "LB.txt", "admin1CodesASCII.txt", "admin2Codes.txt",
+)  # fmt: skip
+
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """On the team's machines, the tests' gazetteer has the shared GeoNames dumps imported, in a cache folder
+    of its own (kept between runs, so its index is built once); in a user's clone the tests use the
+    bundled gazetteer alone, and the tests that need villages say so when they skip."""
+    if os.environ.get("VEILLEUR_CACHE") or not all((SHARED_GAZETTEER / f).is_file() for f in GEONAMES_TEST_FILES):
+        return
+    from veilleur.geo import sources
+
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    cache = base / "veilleur-tests-geonames"
+    sources.import_files(cache, [SHARED_GAZETTEER / f for f in GEONAMES_TEST_FILES])
+    os.environ["VEILLEUR_CACHE"] = str(cache)
+
+
+def villages_imported() -> bool:
+    """Whether this test run's gazetteer has the shared GeoNames dumps (see pytest_configure)."""
+    from veilleur.geo import sources
+
+    cache = os.environ.get("VEILLEUR_CACHE")
+    return bool(cache) and "ML.txt" in sources.manifest(Path(cache))
+
+
+@pytest.fixture
+def villages() -> None:
+    """Skip unless the gazetteer has the GeoNames village dumps imported (the team's machines)."""
+    if not villages_imported():
+        pytest.skip(f"needs GeoNames village dumps imported into the gazetteer ({SHARED_GAZETTEER} is absent)")
 
 
 def _cli_command() -> list[str]:
@@ -36,7 +72,8 @@ def _cli_command() -> list[str]:
 def run_cli(tmp_path: Path) -> RunCli:
     """Run the real ``veilleur`` command in a subprocess (cwd: tmp_path, no VEILLEUR_* from outside)."""
     base = [*_cli_command()]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VEILLEUR_")}
+    # the gazetteer's cache folder is kept: it holds the index and the imported GeoNames files
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VEILLEUR_") or k == "VEILLEUR_CACHE"}
 
     def run(
         *args: str | Path, input: str | None = None, **extra_env: str

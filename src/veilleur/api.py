@@ -378,3 +378,104 @@ def evaluate(settings: Settings, gold_path: str | Path) -> dict[str, Any]:
             for event in iter_events(store, document_id=str(doc["id"])):
                 predictions.setdefault(event.id, event_to_record(event))
     return score(gold, list(predictions.values()))
+
+
+# ---------------------------------------------------------------- gazetteer imports
+
+
+def gazetteer_import(
+    settings: Settings, paths: Sequence[str | Path] = (), *, download: Sequence[str] = ()
+) -> list[tuple[str, str, bool]]:
+    """Import GeoNames files (country dumps ``CC.txt``/``CC.zip``, ``admin1CodesASCII.txt``,
+    ``admin2Codes.txt``) into the cache folder, fetch ``download`` countries' dumps from GeoNames, then build
+    the gazetteer index that includes them. Returns (file name, kind, changed) per file."""
+    from veilleur.geo import sources
+    from veilleur.geo.gazetteer import Gazetteer
+
+    cache = Path(settings.cache_dir)
+    done = sources.import_files(cache, [Path(p) for p in paths]) if paths else []
+    if download:
+        done += sources.download(cache, download)
+    Gazetteer.load(settings).close()  # build the new index now, not at the next ingest
+    return done
+
+
+def gazetteer_files(settings: Settings) -> list[tuple[str, str]]:
+    """(file name, kind) of the GeoNames files imported into this cache folder."""
+    from veilleur.geo import sources
+
+    return [(path.name, kind) for kind, path in sources.imported_files(Path(settings.cache_dir))]
+
+
+def gazetteer_remove(settings: Settings, names: Sequence[str]) -> list[str]:
+    """Forget imported GeoNames files by name; the next run builds an index without them."""
+    from veilleur.geo import sources
+
+    return sources.remove_files(Path(settings.cache_dir), names)
+
+
+# ---------------------------------------------------------------- explaining places
+
+
+@dataclass(frozen=True)
+class CandidateExplanation:
+    """One gazetteer candidate of a place name: its score and what decided it."""
+
+    entry: Any  # veilleur.geo.GeoEntry
+    score: float
+    contributions: list[Any]  # veilleur.geo.ranker.Contribution, strongest first (empty: hand-weighted score)
+
+
+@dataclass(frozen=True)
+class RankingExplanation:
+    """One ranking the pipeline made: the name looked up, its context and its candidates, best first."""
+
+    name: str
+    countries: tuple[str, ...]
+    kind_hint: str | None
+    near: tuple[float, float] | None
+    candidates: list[CandidateExplanation]
+    accepted: bool  # the best candidate passed the "none of these" rules
+
+
+def explain_places(
+    settings: Settings,
+    text: str,
+    *,
+    language: str | None = None,
+    published: dt.date | None = None,
+    top: int = 3,
+) -> tuple[list[RankingExplanation], list[Event]]:
+    """Run the pipeline on ``text`` and return every place ranking it made (candidates, scores and the
+    features that decided) with the events it extracted: why an event sits where it does."""
+    from veilleur.geo import rank as rank_mod
+    from veilleur.geo import ranker
+    from veilleur.ingest.langid import detect_language
+    from veilleur.pipeline import Pipeline
+
+    lang = language or detect_language(text) or settings.default_language
+    doc = Document(id="explain", text=text, language=lang, published=published)
+    pipeline = Pipeline(settings)
+    pipeline.warm_up((lang,))
+    rank_mod.RECORDER = []
+    try:
+        events = [e for _doc, evs in pipeline.process([doc]) for e in evs]
+    finally:
+        records, rank_mod.RECORDER = rank_mod.RECORDER, None
+    model = ranker.bundled()
+    out: list[RankingExplanation] = []
+    seen: set[tuple[str, tuple[str, ...], str | None]] = set()
+    for cands, ctx in records:
+        key = (ctx.query, ctx.countries, ctx.kind)
+        if key in seen or not cands:
+            continue
+        seen.add(key)
+        ranked = rank_mod.rank(cands, ctx)
+        vectors = {c.id: v for c, v in zip(cands, rank_mod.candidate_features(cands, ctx), strict=True)}
+        shown = [
+            CandidateExplanation(r.entry, r.score, model.explain(vectors[r.entry.id]) if model else [])
+            for r in ranked[:top]
+        ]
+        accepted = bool(ranked) and rank_mod.plausible(ranked[0], ranked, ctx)
+        out.append(RankingExplanation(ctx.query, ctx.countries, ctx.kind, ctx.near, shown, accepted))
+    return out, events

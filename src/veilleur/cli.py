@@ -10,6 +10,8 @@
     veilleur [--db PATH] serve [--port N] [--host ADDR]
     veilleur [--db PATH] report (--week YYYY-Www | --from DATE --to DATE) [--country C] [--title TEXT]
                                 [-o FILE] [--pdf]
+    veilleur places TEXT [--language fr|en] [--published YYYY-MM-DD] [--top N]
+    veilleur gazetteer import FILE... | --download CC... ; veilleur gazetteer list ; veilleur gazetteer remove NAME...
     veilleur --version
 
 Exit codes: 0 ok; 1 when some inputs could not be read (the rest is stored) or a command failed;
@@ -122,6 +124,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="the REST API and the map page on localhost")
     p.add_argument("--port", type=_port, default=8000, metavar="N", help="TCP port (default 8000)")
     p.add_argument("--host", default="127.0.0.1", metavar="ADDR", help="address (default 127.0.0.1)")
+
+    p = sub.add_parser("places", help="explain where a text's events are put: candidates, scores, features")
+    p.add_argument("text", metavar="TEXT", help="the text (a sentence or an article; - reads standard input)")
+    p.add_argument("--language", choices=LANGUAGES, help="the text's language (default: detected)")
+    p.add_argument("--published", type=_date, metavar="YYYY-MM-DD", help="its publication date")
+    p.add_argument("--top", type=int, default=3, metavar="N", help="candidates shown per name (default 3)")
+
+    p = sub.add_parser("gazetteer", help="add GeoNames files (villages, admin names) to the gazetteer")
+    gaz = p.add_subparsers(dest="gazetteer_command", metavar="import|list|remove", parser_class=_Parser)
+    gaz.required = True
+    q = gaz.add_parser("import", help="import GeoNames country dumps (CC.txt, CC.zip) or admin code tables")
+    q.add_argument("files", nargs="*", metavar="FILE", help="CC.txt, CC.zip, admin1CodesASCII.txt, admin2Codes.txt")
+    q.add_argument("--download", nargs="+", metavar="CC", default=[], help="fetch these countries' dumps from GeoNames")
+    gaz.add_parser("list", help="the imported GeoNames files")
+    q = gaz.add_parser("remove", help="forget imported files")
+    q.add_argument("names", nargs="+", metavar="NAME", help="file names as 'veilleur gazetteer list' shows them")
 
     p = sub.add_parser("report", help="a situation report (HTML, or PDF with --pdf) for a week or dates")
     p.add_argument("--week", type=_week, metavar="YYYY-Www", help="an ISO week, e.g. 2024-W12")
@@ -443,7 +461,72 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_places(args: argparse.Namespace, settings: Settings) -> int:
+    from veilleur import api
+
+    text = sys.stdin.read() if args.text == "-" else args.text
+    if not text.strip():
+        raise UsageError("places needs a non-empty TEXT")
+    rankings, events = api.explain_places(
+        settings, text, language=args.language, published=args.published, top=max(1, args.top)
+    )
+    if not rankings:
+        print("no place name found in the gazetteer")
+    for r in rankings:
+        context = ", ".join(r.countries) or "none"
+        hint = f", kind hint {r.kind_hint}" if r.kind_hint else ""
+        near = f", near {r.near[0]:.3f},{r.near[1]:.3f}" if r.near else ""
+        verdict = "" if r.accepted else "  -> none of these (refused by the plausibility rules)"
+        print(f"'{r.name}' (countries: {context}{hint}{near}){verdict}")
+        for n, c in enumerate(r.candidates, start=1):
+            e = c.entry
+            area = ", ".join(x for x in (e.admin2, e.admin1, e.country) if x)
+            print(
+                f"  {n}. {e.name} [{e.kind}{'/' + e.feature if e.feature else ''}] {area} "
+                f"({e.latitude:.4f}, {e.longitude:.4f}) pop {e.population}  score {c.score:+.2f}"
+            )
+            if c.contributions:
+                parts = ", ".join(f"{x.feature} {x.amount:+.2f}" for x in c.contributions)
+                print(f"     because: {parts}")
+    for ev in events:
+        where = ev.place
+        point = f"{where.latitude:.4f}, {where.longitude:.4f}" if where else "no point"
+        name = where.name if where else UNKNOWN
+        precision = where.geo_precision if where else UNKNOWN
+        print(f"event: {ev.sub_event_type} at {name} ({point}), geo_precision {precision}")
+    return EXIT_OK
+
+
+def cmd_gazetteer(args: argparse.Namespace, settings: Settings) -> int:
+    from veilleur import api
+
+    if args.gazetteer_command == "list":
+        rows = api.gazetteer_files(settings)
+        if not rows:
+            print(f"no GeoNames file imported (cache folder {settings.cache_dir})")
+        for name, kind in rows:
+            print(f"{name}\t{kind}")
+        return EXIT_OK
+    if args.gazetteer_command == "remove":
+        removed = api.gazetteer_remove(settings, args.names)
+        missing = [n for n in args.names if n not in removed]
+        for name in removed:
+            print(f"removed {name}", file=sys.stderr)
+        if missing:
+            raise UsageError(f"not imported: {', '.join(missing)} (see 'veilleur gazetteer list')")
+        return EXIT_OK
+    if not args.files and not args.download:
+        raise UsageError("gazetteer import needs FILE... or --download CC...")
+    print("importing; the gazetteer index is rebuilt afterwards (a minute or two)", file=sys.stderr)
+    done = api.gazetteer_import(settings, [Path(f) for f in args.files], download=args.download)
+    for name, kind, changed in done:
+        print(f"{name}\t{kind}\t{'imported' if changed else 'already imported'}")
+    return EXIT_OK
+
+
 COMMANDS = {
+    "places": cmd_places,
+    "gazetteer": cmd_gazetteer,
     "ingest": cmd_ingest,
     "events": cmd_events,
     "export": cmd_export,

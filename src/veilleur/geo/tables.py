@@ -31,9 +31,6 @@ FACILITY_COLUMNS = (
 )
 #: Data files whose content defines the index (their hash names the cache file).
 DATA_FILES = (
-    "admin1.tsv.gz",
-    "admin2.tsv.gz",
-    "sahel.tsv.gz",
     "admin_aliases.tsv",
     "facilities.csv",
     "names.toml",
@@ -123,9 +120,7 @@ def parse_facilities(text: str, origin: str) -> list[Facility]:
 
 
 def bundled_facilities() -> list[Facility]:
-    return parse_facilities(
-        (data_dir() / "facilities.csv").read_text(encoding="utf-8"), "data/geo/facilities.csv"
-    )
+    return parse_facilities((data_dir() / "facilities.csv").read_text(encoding="utf-8"), "data/geo/facilities.csv")
 
 
 def user_facilities(paths: Iterable[Path]) -> list[Facility]:
