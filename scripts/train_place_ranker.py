@@ -82,6 +82,9 @@ def collect(notes: list[dict[str, str]], pipeline: Any) -> list[dict[str, Any]]:
         rank_mod.RECORDER = []
         try:
             list(pipeline.process([doc]))
+        except Exception as exc:  # a note the pipeline cannot read teaches nothing; say so and go on
+            print(f"  {doc.id}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            continue
         finally:
             records, rank_mod.RECORDER = rank_mod.RECORDER, None
         lat, lon = float(r["latitude"]), float(r["longitude"])

@@ -564,3 +564,12 @@ def test_concurrent_builds_with_user_facilities(tmp_path: Path) -> None:
     default = Gazetteer.load(Settings.from_env())
     assert default.path.name != files[0]  # user rows change the data hash, hence the file
     assert default.resolve("Zoulou", countries=["ML"]) is None
+
+
+def test_a_bearing_in_two_words_is_read_like_the_hyphenated_one() -> None:
+    from veilleur.geo.phrases import parse_place_phrase
+
+    spaced = parse_place_phrase("15 km north east of Gao", "en")
+    hyphen = parse_place_phrase("15 km north-east of Gao", "en")
+    assert spaced is not None and hyphen is not None
+    assert (spaced.name, spaced.bearing, spaced.km) == (hyphen.name, hyphen.bearing, hyphen.km) == ("Gao", 45.0, 15.0)

@@ -199,7 +199,13 @@ def parse_place_phrase(text: str, lang: str = "fr") -> PlacePhrase | None:
             factor = w.units.get(g.lookup.get(mt.group("unit"), mt.group("unit")), 1.0)
             km = None if km_value is None else km_value * factor
             if mt.group("dir"):
-                bearing = w.directions[g.lookup[" ".join(mt.group("dir").split())]]
+                said = " ".join(mt.group("dir").split())
+                # "north east", "north-east", "northeast": whichever spelling the language data lists
+                for form in (said, said.replace(" ", "-"), said.replace(" ", "")):
+                    d = g.lookup.get(form, form)
+                    if d in w.directions:
+                        bearing = w.directions[d]
+                        break
             s = s[mt.end() :].lstrip()
         elif mt := g.direction_in.match(low):
             d = g.lookup.get(" ".join(mt.group("dir").split()), mt.group("dir"))
