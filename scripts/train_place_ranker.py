@@ -33,6 +33,7 @@ import datetime as dt
 import gzip
 import json
 import math
+import pickle
 import random
 import sys
 import time
@@ -105,7 +106,8 @@ def collect(notes: list[dict[str, str]], pipeline: Any) -> list[dict[str, Any]]:
                 continue
             groups.append(
                 {
-                    "X": rank_mod.candidate_features(cands, ctx),
+                    "cands": cands,
+                    "ctx": ctx,
                     "y": labels,
                     "hand": [rank_mod.score(c, ctx).score for c in cands],
                     "country": r["country"],
@@ -121,18 +123,36 @@ def top1(groups: list[dict[str, Any]], scores: list[list[float]]) -> float:
     return ok / len(groups) if groups else 0.0
 
 
+def add_features(groups: list[dict[str, Any]]) -> None:
+    from veilleur.geo import rank as rank_mod
+
+    for g in groups:
+        g["X"] = rank_mod.candidate_features(g["cands"], g["ctx"])
+
+
 def fit(groups: list[dict[str, Any]], seed: int) -> Any:
+    """A pairwise logistic model (RankNet's linear case): for every right and wrong candidate of a ranking,
+    the difference of their features should score above 0. Its weights score one candidate at a time."""
     from sklearn.linear_model import LogisticRegression
 
-    X = [x for g in groups for x in g["X"]]
-    y = [v for g in groups for v in g["y"]]
-    model = LogisticRegression(C=1.0, max_iter=5000, random_state=seed)
+    X, y = [], []
+    for g in groups:
+        right = [x for x, label in zip(g["X"], g["y"], strict=True) if label]
+        wrong = [x for x, label in zip(g["X"], g["y"], strict=True) if not label]
+        for a in right:
+            for b in wrong:
+                d = [ai - bi for ai, bi in zip(a, b, strict=True)]
+                X.append(d)
+                y.append(1)
+                X.append([-v for v in d])
+                y.append(0)
+    model = LogisticRegression(C=1.0, max_iter=5000, random_state=seed, fit_intercept=False)
     model.fit(X, y)
     return model
 
 
 def model_scores(model: Any, groups: list[dict[str, Any]]) -> list[list[float]]:
-    w, b = model.coef_[0], model.intercept_[0]
+    w, b = model.coef_[0], 0.0
     return [[b + sum(wi * xi for wi, xi in zip(w, x, strict=True)) for x in g["X"]] for g in groups]
 
 
@@ -142,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--holdout", type=int, default=4)
     parser.add_argument("--per-fold", type=int, default=6000)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument(
+        "--rankings-cache", type=Path, default=None, help="keep the collected rankings here (outside the repository)"
+    )
     parser.add_argument("--out", type=Path, default=REPO / "src" / "veilleur" / "data" / "models")
     args = parser.parse_args(argv)
     if not args.notes.is_file():
@@ -161,13 +184,22 @@ def main(argv: list[str] | None = None) -> int:
     # collect with the hand-weighted ranking, whatever model the package holds now
     saved = ranker.bundled
     ranker.bundled = lambda: None  # type: ignore[assignment]
+    cached = args.rankings_cache
     try:
-        groups = {}
-        for k in range(5):
-            print(f"fold {k}: {len(by_fold[k])} notes", file=sys.stderr, flush=True)
-            groups[k] = collect(by_fold[k], pipeline)
+        if cached is not None and cached.is_file():
+            groups = pickle.loads(cached.read_bytes())
+            print(f"rankings read from {cached}", file=sys.stderr)
+        else:
+            groups = {}
+            for k in range(5):
+                print(f"fold {k}: {len(by_fold[k])} notes", file=sys.stderr, flush=True)
+                groups[k] = collect(by_fold[k], pipeline)
+            if cached is not None:
+                cached.write_bytes(pickle.dumps(groups))
     finally:
         ranker.bundled = saved  # type: ignore[assignment]
+    for k in range(5):
+        add_features(groups[k])
     figures = {}
     for k in range(5):
         train = [g for j in range(5) if j != k for g in groups[j]]
@@ -183,16 +215,14 @@ def main(argv: list[str] | None = None) -> int:
     train = [g for j in range(5) if j != args.holdout for g in groups[j]]
     model = fit(train, args.seed)
     # "none of these": the log-odds under which only 2% of the right top candidates of the training rankings fall
-    right = sorted(
-        max(s) for g, s in zip(train, model_scores(model, train), strict=True) if g["y"][s.index(max(s))]
-    )
+    right = sorted(max(s) for g, s in zip(train, model_scores(model, train), strict=True) if g["y"][s.index(max(s))])
     threshold = right[int(len(right) * 0.02)] if right else 0.0
     from veilleur.geo.ranker import FEATURES
 
     data = {
         "features": list(FEATURES),
         "weights": [round(float(w), 6) for w in model.coef_[0]],
-        "bias": round(float(model.intercept_[0]), 6),
+        "bias": 0.0,
         "threshold": round(float(threshold), 6),
         "meta": {
             "trained_on_folds": [j for j in range(5) if j != args.holdout],
@@ -211,7 +241,8 @@ def main(argv: list[str] | None = None) -> int:
         for k, f in figures.items()
     )
     weights = "\n".join(
-        f"| `{name}` | {w:+.3f} |" for name, w in sorted(zip(FEATURES, data["weights"]), key=lambda t: -abs(t[1]))
+        f"| `{name}` | {w:+.3f} |"
+        for name, w in sorted(zip(FEATURES, data["weights"], strict=True), key=lambda t: -abs(t[1]))
     )
     card = CARD.format(
         folds=", ".join(map(str, data["meta"]["trained_on_folds"])),

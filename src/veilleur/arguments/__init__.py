@@ -416,8 +416,14 @@ def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequen
         cands = [c for c in _fold(sent, cands, res.lexicon) if c.reading.modality is Modality.FACTUAL]
         if not cands:
             continue
+        # a place inside a named group's or institution's name ("l'État islamique en Irak", "la katiba
+        # Macina") is not where anything happened
+        named = [(sent.start_char + m.start, sent.start_char + m.end) for m in res.actors.find(sent.text)
+                 if not m.generic]  # fmt: skip
         places = [p for p in find_places(sent, res.gazetteer, res.lang, countries)
-                  if doc[p.start].idx >= skip_chars]
+                  if doc[p.start].idx >= skip_chars
+                  and not any(a < doc[p.end - 1].idx + len(doc[p.end - 1]) and doc[p.start].idx < b
+                              for a, b in named)]  # fmt: skip
         tolls = find_tolls(sent.text, res.lang)
         for c in cands:
             if not _concrete(c, bool(tolls), res.lexicon) or _plural_vague(sent, c, places, res.lexicon):

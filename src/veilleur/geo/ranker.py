@@ -58,6 +58,12 @@ FEATURES = (
     "most_populous_candidate",
     "candidates_log",
     "small_abroad",
+    "log_population_in_context",
+    "log_population_abroad",
+    "area_in_first_country",
+    "primary_name_in_first_country",
+    "population_0",
+    "town_10k",
 )
 
 
@@ -125,6 +131,12 @@ def features(
         float(entry.population >= max_population and max_population > 0),
         math.log(n_candidates),
         float(abroad and small),
+        logpop if (in_first or in_other) else 0.0,
+        logpop if abroad else 0.0,
+        float(is_area and in_first),
+        float(entry.match == MATCH_PRIMARY and in_first),
+        float(entry.population == 0),
+        float(entry.population >= 10000),
     ]
 
 
