@@ -11,10 +11,10 @@ same file):
 1. draws ``--per-fold`` notes with a point from each of the five folds (a fold is a set of countries);
 2. runs Veilleur's English pipeline on each note, recording every gazetteer ranking it makes: the candidates
    of a place name and their context (``geo.rank.RECORDER``);
-3. labels the candidates of each ranking by ACLED's coded point: the candidate nearest to it (and any within
-   2 km of that one) is the place meant, when it lies within 25 km; rankings with no candidate that close
-   (the name is another place of the note, or the gazetteer lacks it) and rankings of a single candidate
-   teach nothing about ranking and are left out;
+3. keeps the rankings of the very name ACLED coded as the note's location, in notes coded at geo-precision
+   1 (the point is the place itself), and labels their candidates by ACLED's point: a candidate within 5 km
+   of it is the place meant. Rankings with no candidate that close (the gazetteer lacks the place), with
+   every candidate that close, or with a single candidate teach nothing about ranking and are left out;
 4. trains a logistic model on the folds other than ``--holdout`` and measures on the held-out fold the share
    of rankings whose top candidate is right, against the hand-weighted score it replaces; the same is done
    with each fold held out in turn, for the model card;
@@ -43,7 +43,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_NOTES = REPO.parent / "shared" / "corpora" / "acled_notes" / "notes.csv.gz"
-LABEL_KM, TIE_KM = 25.0, 2.0
+LABEL_KM = 5.0
 
 
 def read_notes(path: Path, per_fold: int, seed: int) -> dict[int, list[dict[str, str]]]:
@@ -69,6 +69,7 @@ def haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def collect(notes: list[dict[str, str]], pipeline: Any) -> list[dict[str, Any]]:
     """Labelled rankings of one fold: {"X": feature rows, "y": labels, "hand": hand scores}."""
     from veilleur.geo import rank as rank_mod
+    from veilleur.geo.normalize import key_exact
     from veilleur.model import Document
 
     groups = []
@@ -89,19 +90,21 @@ def collect(notes: list[dict[str, str]], pipeline: Any) -> list[dict[str, Any]]:
         finally:
             records, rank_mod.RECORDER = rank_mod.RECORDER, None
         lat, lon = float(r["latitude"]), float(r["longitude"])
+        if r["geo_precision"] not in ("1", "1.0"):
+            continue  # ACLED's point is an area's seat, not the place the note names
+        location = key_exact(r["location"])
         seen = set()
         for cands, ctx in records:
-            if len(cands) < 2:
-                continue
+            if len(cands) < 2 or ctx.query != location:
+                continue  # only the rankings of the name ACLED coded: their right answer is known
             key = (tuple(c.id for c in cands), ctx)
             if key in seen:  # the same look-up again (cached paths): count it once
                 continue
             seen.add(key)
             dists = [haversine(lat, lon, c.latitude, c.longitude) for c in cands]
-            best = min(dists)
-            if best > LABEL_KM:
+            labels = [int(d <= LABEL_KM) for d in dists]
+            if not any(labels):
                 continue
-            labels = [int(d <= best + TIE_KM) for d in dists]
             if all(labels):
                 continue
             groups.append(
@@ -277,10 +280,11 @@ far from any context) and the model's score must reach `threshold` = {threshold}
 
 **Data.** English ACLED event notes (`corpora/acled_notes`, 157 countries; "Armed Conflict Location & Event
 Data (ACLED), acleddata.com", research use). {per_fold} notes with a point drawn from each fold (seed
-{seed}). Each note went through Veilleur's English pipeline; every ranking of two or more candidates made on
-it was recorded, and the candidate nearest ACLED's coded point (within 25 km; ties within 2 km) is the
-one meant. Rankings with no candidate that close are left out (the name is another place of the note, or
-the gazetteer lacks the place). Gazetteer at training time: bundled sources plus {imported}.
+{seed}). Each note went through Veilleur's English pipeline, every ranking it made was recorded, and the
+rankings of the name ACLED coded as the note's location, in notes coded at geo-precision 1, were kept: a
+candidate within 5 km of ACLED's point is the place meant. Rankings where no candidate (or every candidate)
+is that close, or of a single candidate, are left out. Gazetteer at training time: bundled sources plus
+{imported}.
 Only the weights are in this repository; no note, no row.
 
 **Split.** Folds are sets of countries (`fold` column): the shipped model is trained on folds {folds}

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import RunCli
 from veilleur.errors import GazetteerError
 from veilleur.geo import ranker, sources
 from veilleur.geo.countries import Countries
@@ -241,3 +242,33 @@ def test_a_model_for_other_features_is_refused() -> None:
         ranker.parse(data, "model.json")
     good = {"features": list(ranker.FEATURES), "weights": [0.0] * len(ranker.FEATURES), "bias": 1.5, "threshold": 0}
     assert ranker.parse(json.loads(json.dumps(good)), "model.json").score([1.0] * len(ranker.FEATURES)) == 1.5
+
+
+# ------------------------------------------------------------------ command line
+
+
+def test_gazetteer_command_lists_removes_and_refuses_a_bad_file(run_cli: RunCli, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    sources.import_files(cache, [write_dump(tmp_path)])
+    env = {"VEILLEUR_CACHE": str(cache)}
+    listed = run_cli("gazetteer", "list", **env)
+    assert listed.returncode == 0 and listed.stdout == "ML.txt\tdump\n"
+    bad = tmp_path / "villages.csv"
+    bad.write_text("a,b\n", encoding="utf-8")
+    refused = run_cli("gazetteer", "import", str(bad), **env)
+    assert refused.returncode == 1
+    assert refused.stderr.count("\n") == 1 and str(bad) in refused.stderr and "not a GeoNames file" in refused.stderr
+    assert run_cli("gazetteer", "import", **env).returncode == 2  # nothing to import
+    gone = run_cli("gazetteer", "remove", "ML.txt", "XX.txt", **env)
+    assert gone.returncode == 2 and "not imported: XX.txt" in gone.stderr
+    assert run_cli("gazetteer", "list", **env).stdout.startswith("no GeoNames file imported")
+
+
+def test_places_command_shows_candidates_scores_and_the_event(run_cli: RunCli) -> None:
+    text = "Une embuscade a fait trois morts parmi les soldats maliens mardi près de Mopti, au Mali."
+    out = run_cli("places", text, "--published", "2023-03-15", "--top", "2")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    mopti = next(i for i, line in enumerate(lines) if line.startswith("'mopti'"))
+    assert "ML" in lines[mopti] and "Mopti" in lines[mopti + 1] and "score" in lines[mopti + 1]
+    assert any(line.startswith("event: ") and "Mopti" in line for line in lines)

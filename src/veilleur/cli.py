@@ -517,7 +517,10 @@ def cmd_gazetteer(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     if not args.files and not args.download:
         raise UsageError("gazetteer import needs FILE... or --download CC...")
-    print("importing; the gazetteer index is rebuilt afterwards (a minute or two)", file=sys.stderr)
+    from veilleur.geo.sources import check_files
+
+    check_files([Path(f) for f in args.files])  # a bad file is named before anything is copied or built
+    print("importing; the gazetteer index is rebuilt afterwards (a few minutes)", file=sys.stderr)
     done = api.gazetteer_import(settings, [Path(f) for f in args.files], download=args.download)
     for name, kind, changed in done:
         print(f"{name}\t{kind}\t{'imported' if changed else 'already imported'}")

@@ -265,16 +265,23 @@ def manifest_digest(cache_dir: Path) -> str:
     return hashlib.sha256(json.dumps(manifest(cache_dir), sort_keys=True).encode()).hexdigest()
 
 
+def check_files(paths: Iterable[Path]) -> list[str]:
+    """The kind of each file (:func:`kind_of_file`); raises GazetteerError naming the first missing or bad
+    one."""
+    kinds = []
+    for p in paths:
+        if not Path(p).is_file():
+            raise GazetteerError("no such file", where=str(p))
+        kinds.append(kind_of_file(Path(p)))
+    return kinds
+
+
 def import_files(cache_dir: Path, paths: Iterable[Path]) -> list[tuple[str, str, bool]]:
     """Copy GeoNames files into ``<cache>/geonames/`` and record them; (name, kind, changed) per file. A file
     already imported with the same content is left as it is. Raises GazetteerError naming the first bad file
     before anything is copied."""
     paths = [Path(p) for p in paths]
-    kinds = []
-    for p in paths:
-        if not p.is_file():
-            raise GazetteerError("no such file", where=str(p))
-        kinds.append(kind_of_file(p))
+    kinds = check_files(paths)
     folder = import_dir(cache_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)
