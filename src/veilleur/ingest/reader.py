@@ -20,6 +20,7 @@ from veilleur.errors import (
 from veilleur.ingest.formats import (
     Item,
     decode_text_file,
+    failed_item,
     feed_items,
     html_items,
     json_file_items,
@@ -27,6 +28,7 @@ from veilleur.ingest.formats import (
     jsonl_items,
     read_stream,
     text_items,
+    warning_item,
 )
 from veilleur.ingest.langid import _normalise_code
 from veilleur.ingest.records import DEFAULT_LANGUAGES, IngestOptions, IngestProblem
@@ -184,10 +186,12 @@ def read_file(path: Path, options: IngestOptions, where: str | None = None) -> I
                 )
                 return
     try:
-        text = decode_text_file(data, html=kind == "html" or (kind == "sniff" and b"<" in data[:1024]))
+        text, warning = decode_text_file(data, html=kind == "html" or (kind == "sniff" and b"<" in data[:1024]))
     except InputError as exc:
         yield _problem(where, exc)
         return
+    if warning:
+        yield warning_item(where, warning)
     if kind == "sniff":
         if looks_like_feed(text):
             yield from feed_items(data, where, options)
@@ -250,9 +254,26 @@ def _read_all(paths: list[str | Path], options: IngestOptions) -> Iterator[Item]
         if isinstance(found, IngestProblem):
             yield found
         elif str(found) == STDIN:
-            yield from read_stream(sys.stdin.buffer, "<stdin>", options)
+            yield from _guarded(read_stream(sys.stdin.buffer, "<stdin>", options), "<stdin>")
         else:
-            yield from read_file(found, options)
+            yield from _guarded(read_file(found, options), str(found))
+
+
+def _guarded(items: Iterator[Item], where: str) -> Iterator[Item]:
+    """The items of one input; an unexpected exception while reading it becomes that input's problem (named
+    after the last item read, so a JSON Lines file says where it stopped) and reading goes on."""
+    count = 0
+    try:
+        for item in items:
+            count += 1
+            yield item
+    except (KeyboardInterrupt, MemoryError, GeneratorExit):
+        raise
+    except Exception as exc:
+        problem = failed_item(where, exc)
+        if count:
+            problem.error.message += f" after {count} item{'s' if count != 1 else ''}"
+        yield problem
 
 
 # --- counting ------------------------------------------------------------------------------------------
