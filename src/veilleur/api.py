@@ -14,6 +14,7 @@ happens at import time: spaCy and the language data load on the first document t
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import sys
@@ -23,8 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from veilleur.errors import StoreError
+from veilleur.printing import printable
 from veilleur.model import Document, Event
 from veilleur.settings import Settings
+from veilleur.store.base import SaveReport
 
 if TYPE_CHECKING:
     from veilleur.export import Format
@@ -71,7 +74,9 @@ class IngestReport:
     events_added: int = 0  # new events in the ledger (an event already stored may only gain sources)
     sources_added: int = 0  # new (event, document) links
     events_joined: int = 0  # events of new documents that joined an event of the ledger (cross-article merge)
-    problems: list[str] = field(default_factory=list)  # one line per input that could not be read
+    documents_failed: int = 0  # read, but the pipeline failed on them: each is also a line in ``problems``
+    problems: list[str] = field(default_factory=list)  # one line per input that could not be read or processed
+    warnings: list[str] = field(default_factory=list)  # inputs read anyway (e.g. bad bytes replaced)
 
     @property
     def ok(self) -> bool:
@@ -87,6 +92,11 @@ class IngestReport:
         if self.problems:
             n = len(self.problems)
             line += f"; {n} input{'s' if n != 1 else ''} could not be read"
+            if self.documents_failed:
+                line += f" ({self.documents_failed} of them could not be processed)"
+        if self.warnings:
+            n = len(self.warnings)
+            line += f"; {n} warning{'s' if n != 1 else ''}"
         return line
 
 
@@ -184,14 +194,18 @@ def ingest(
     :class:`~veilleur.errors.StoreError` when the store cannot be opened or written.
     """
     from veilleur.ingest import IngestProblem, count_inputs, read_paths
+    from veilleur.ingest.reader import ledger_files
 
     if isinstance(paths, str | Path):
         paths = [paths]
     paths = list(paths)
     report_problem = on_problem or _stderr_line
-    items = read_paths(paths, published=published, language=language, languages=settings.languages)
+    own = ledger_files(settings.db_path)
+    items = read_paths(
+        paths, published=published, language=language, languages=settings.languages, exclude=own
+    )
     report = IngestReport()
-    total = count_inputs(paths) if progress else None
+    total = count_inputs(paths, own) if progress else None
     bar = _Progress(progress, total)
     batch_size = max(1, settings.batch_size)
     try:
@@ -205,7 +219,11 @@ def ingest(
             batch: list[Document] = []
             for item in items:
                 if isinstance(item, IngestProblem):
-                    line = str(item)
+                    line = printable(str(item))
+                    if item.is_warning:
+                        report.warnings.append(line)
+                        report_problem(f"warning: {line}")
+                        continue
                     report.problems.append(line)
                     report_problem(line)
                     bar.advance()
@@ -213,10 +231,10 @@ def ingest(
                 report.documents_read += 1
                 batch.append(item)
                 if len(batch) >= batch_size:
-                    _ingest_batch(batch, store, pipeline, seen, report, bar, ledger)
+                    _ingest_batch(batch, store, pipeline, seen, report, bar, ledger, report_problem)
                     batch = []
             if batch:
-                _ingest_batch(batch, store, pipeline, seen, report, bar, ledger)
+                _ingest_batch(batch, store, pipeline, seen, report, bar, ledger, report_problem)
     finally:
         bar.close()
     logger.info("%s", report.summary())
@@ -231,13 +249,48 @@ class _Ledger:
         self.rules = settings.ledger
         self.joined = 0
 
-    def place(self, results: list[tuple[Document, list[Event]]]) -> list[tuple[Document, list[Event]]]:
+    def place(self, results: list[tuple[Document, list[Event]]]) -> tuple[list[tuple[Document, list[Event]]], int]:
+        """The batch placed in the ledger, and how many of its events joined a ledger event."""
         from veilleur.merge.ledger import Ledger
 
         ledger = Ledger(self.store, self.rules)
         placed = ledger.place(results)
         self.joined += ledger.joined
-        return placed
+        return placed, ledger.joined
+
+
+def _extract(
+    fresh: list[Document], pipeline: EventSource, report: IngestReport, bar: _Progress, report_problem: Callable[[str], None]
+) -> list[tuple[Document, list[Event]]]:
+    """The pipeline's results for a batch. When the batch fails, each document is run alone, so the one that
+    fails is that document's problem (``V111``, named by its origin) and its neighbours are stored."""
+    try:
+        results = list(pipeline.process(fresh))
+    except (KeyboardInterrupt, MemoryError):
+        raise
+    except Exception:
+        results = []
+        for doc in fresh:
+            try:
+                results.extend(pipeline.process([doc]))
+            except (KeyboardInterrupt, MemoryError):
+                raise
+            except Exception as exc:
+                from veilleur.errors import DocumentFailedError
+
+                reason = " ".join(str(exc).split())[:200]
+                error = DocumentFailedError(
+                    f"could not be processed ({type(exc).__name__}{': ' + reason if reason else ''}); "
+                    "the other documents are stored",
+                    where=doc.origin or f"document {doc.id!r}",
+                )
+                report.documents_failed += 1
+                line = printable(str(error))
+                report.problems.append(line)
+                report_problem(line)
+                logger.debug("extraction failed for %r", doc.id, exc_info=True)
+    bar.advance(len(fresh))
+    return results
 
 
 def _ingest_batch(
@@ -248,9 +301,12 @@ def _ingest_batch(
     report: IngestReport,
     bar: _Progress,
     ledger: _Ledger | None = None,
+    report_problem: Callable[[str], None] = _stderr_line,
 ) -> None:
-    """Skip the known documents, run the pipeline over the rest, place their events in the ledger (join
-    the stored events they report again), store them in one transaction."""
+    """Skip the known documents, run the pipeline over the rest, then in ONE write transaction check again
+    which are known (another process may have stored them meanwhile), place their events in the ledger
+    (join the stored events they report again) and store them, so that two ingests running at once never
+    create the same incident twice and the counts are exact."""
     known = store.known(batch)
     fresh: list[Document] = []
     for doc in batch:
@@ -266,17 +322,20 @@ def _ingest_batch(
     bar.advance(len(batch) - len(fresh))
     if not fresh:
         return
-    results: list[tuple[Document, list[Event]]] = []
-    for doc, events in pipeline.process(fresh):
-        results.append((doc, events))
-        bar.advance()
-    bar.advance(len(fresh) - len(results))  # a pipeline that dropped documents must not stall the bar
-    joined_before = ledger.joined if ledger is not None else 0
-    if ledger is not None:
-        results = ledger.place(results)
-    saved = store.save(results)
-    if ledger is not None:
-        report.events_joined += ledger.joined - joined_before
+    results = _extract(fresh, pipeline, report, bar, report_problem)
+    if not results:
+        return
+    writing = getattr(store, "writing", None)
+    with writing() if writing is not None else contextlib.nullcontext():
+        stored_now = store.known([doc for doc, _ in results])
+        if stored_now:  # stored by another process while this one read them
+            report.documents_skipped += len(stored_now)
+            results = [(doc, events) for doc, events in results if doc.id not in stored_now]
+        joined = 0
+        if ledger is not None and results:
+            results, joined = ledger.place(results)
+        saved = store.save(results) if results else SaveReport()
+    report.events_joined += joined
     report.documents_added += saved.documents_added
     report.documents_skipped += saved.documents_skipped
     report.events_added += saved.events_added

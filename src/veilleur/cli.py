@@ -31,6 +31,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 from veilleur import __version__
 from veilleur.errors import UnsupportedLanguageError, VeilleurError
 from veilleur.model import Event, MergeReason
+from veilleur.printing import printable
 from veilleur.settings import Settings
 
 if TYPE_CHECKING:
@@ -181,7 +182,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         )
     except UnsupportedLanguageError as exc:
         raise UsageError(str(exc)) from exc
-    print(f"{report.summary()} -> {settings.db_path}", file=sys.stderr)
+    print(printable(f"{report.summary()} -> {settings.db_path}"), file=sys.stderr)
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
@@ -365,7 +366,7 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
         note = "" if changed else " (already so)"
         if not known and not args.remove:
             note += "; no stored article comes from this outlet yet"
-        print(f"{args.outlet} {verb} {args.label!r}{note}", file=sys.stderr)
+        print(printable(f"{args.outlet} {verb} {args.label!r}{note}"), file=sys.stderr)
         return EXIT_OK
     outlets = api.outlets(settings, label=args.only_label)
     _print_lines(format_sources(outlets))
@@ -439,7 +440,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         country=args.country,
         title=args.title,
     )
-    print(f"report written to {out}", file=sys.stderr)
+    print(printable(f"report written to {out}"), file=sys.stderr)
     return EXIT_OK
 
 
@@ -458,13 +459,14 @@ COMMANDS = {
 
 
 def _print_lines(lines: Sequence[str], stream: IO[str] | None = None) -> None:
+    """Each line with its control characters escaped (article text and file names are hostile)."""
     out = stream or sys.stdout
     for line in lines:
-        out.write(line + "\n")
+        out.write(printable(line) + "\n")
 
 
 def _error(message: str) -> None:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    print(f"{PROG}: error: {printable(message)}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

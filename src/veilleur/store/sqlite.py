@@ -85,12 +85,54 @@ class SQLiteStore(AnalystReads):
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
-        """A consistent snapshot for multi-statement reads."""
+        """A consistent snapshot for multi-statement reads (inside :meth:`writing` or :meth:`snapshot`,
+        that transaction's)."""
         with self._lock:
             conn = self.conn
+            if conn.in_transaction:
+                yield conn
+                return
             conn.execute("BEGIN")
             try:
                 yield conn
+            finally:
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """One write transaction (``BEGIN IMMEDIATE``) around reads and :meth:`save` calls: no other process
+        writes between the candidate look-up of the ledger stage and the save, so two ingests running at
+        once never both create the same incident. Committed on success, rolled back on any exception."""
+        with self._lock:
+            conn = self.conn
+            if conn.in_transaction:
+                raise StoreError("a transaction is already open on this store", where=self.path)
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot start a write transaction: {exc}", where=self.path) from exc
+            try:
+                yield
+                conn.execute("COMMIT")
+            except BaseException:
+                _rollback(conn)
+                raise
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction: every read inside sees the ledger as it was when the first one ran (WAL
+        snapshot isolation), so a paged export taken during an ingest neither repeats nor misses a row.
+        Holds this store's lock until it ends: use a store of its own for long reads in a server."""
+        with self._lock:
+            conn = self.conn
+            if conn.in_transaction:
+                yield
+                return
+            conn.execute("BEGIN")
+            try:
+                conn.execute("SELECT 1 FROM meta LIMIT 1").fetchall()  # the snapshot starts here
+                yield
             finally:
                 if conn.in_transaction:
                     conn.execute("COMMIT")
@@ -165,7 +207,9 @@ class SQLiteStore(AnalystReads):
         where: str | None = None
         with self._lock:
             conn = self.conn
-            conn.execute("BEGIN IMMEDIATE")
+            outer = conn.in_transaction  # inside writing(): that transaction commits
+            if not outer:
+                conn.execute("BEGIN IMMEDIATE")
             try:
                 now = _now()
                 to_store: list[tuple[Document, Sequence[Event]]] = []
@@ -192,7 +236,8 @@ class SQLiteStore(AnalystReads):
                         new_event, new_sources = self._save_event(conn, event, now)
                         events_added += new_event
                         sources_added += new_sources
-                conn.execute("COMMIT")
+                if not outer:
+                    conn.execute("COMMIT")
             except BaseException as exc:
                 _rollback(conn)
                 if isinstance(exc, StoreError):

@@ -1,0 +1,38 @@
+"""Printing hostile text safely: file names and article text reach terminals and logs with every control
+character escaped, so a newline in a file name cannot forge a line and an escape sequence in an article
+cannot drive the terminal."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0 and C1 controls, DEL, and the Unicode line/paragraph separators and bidirectional overrides, which can
+# break or reorder a terminal line (Trojan Source). Tab is escaped too: it can hide text in a log line.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    code = ord(ch)
+    if ch == "\n":
+        return "\\n"
+    if ch == "\r":
+        return "\\r"
+    if ch == "\t":
+        return "\\t"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: object) -> str:
+    """``text`` with every control character escaped (``\\n``, ``\\x1b``, ``\\u202e``...); other characters,
+    accents and non-Latin scripts included, are kept as they are. One line, always."""
+    value = str(text)
+    if value.isprintable():
+        return value
+    return _UNSAFE.sub(_escape, value)
+
+
+def is_safe(text: str) -> bool:
+    """True when ``text`` holds no character :func:`printable` would escape."""
+    return _UNSAFE.search(text) is None and not any(unicodedata.category(c) == "Cc" for c in text)
