@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from veilleur.errors import StoreError
-from veilleur.printing import printable
 from veilleur.model import Document, Event
+from veilleur.printing import printable
 from veilleur.settings import Settings
 from veilleur.store.base import SaveReport
 
@@ -201,9 +201,7 @@ def ingest(
     paths = list(paths)
     report_problem = on_problem or _stderr_line
     own = ledger_files(settings.db_path)
-    items = read_paths(
-        paths, published=published, language=language, languages=settings.languages, exclude=own
-    )
+    items = read_paths(paths, published=published, language=language, languages=settings.languages, exclude=own)
     report = IngestReport()
     total = count_inputs(paths, own) if progress else None
     bar = _Progress(progress, total)
@@ -260,7 +258,11 @@ class _Ledger:
 
 
 def _extract(
-    fresh: list[Document], pipeline: EventSource, report: IngestReport, bar: _Progress, report_problem: Callable[[str], None]
+    fresh: list[Document],
+    pipeline: EventSource,
+    report: IngestReport,
+    bar: _Progress,
+    report_problem: Callable[[str], None],
 ) -> list[tuple[Document, list[Event]]]:
     """The pipeline's results for a batch. When the batch fails, each document is run alone, so the one that
     fails is that document's problem (``V111``, named by its origin) and its neighbours are stored."""
@@ -411,16 +413,20 @@ def label_outlet(settings: Settings, outlet: str, label: str, *, remove: bool = 
     return changed, known
 
 
-def export(settings: Settings, fmt: Format, out: TextIO, **filters: Any) -> int:
+def export(settings: Settings, fmt: Format, out: TextIO, *, raw: bool = False, **filters: Any) -> int:
     """Write the stored events (optionally filtered as in :func:`list_events`) to ``out`` as ``jsonl``,
     ``csv`` or ``geojson``; returns how many were written (GeoJSON leaves out events without a point).
-    For CSV open ``out`` with ``newline=""``."""
+    For CSV open ``out`` with ``newline=""``. The export reads one snapshot of the ledger (one read
+    transaction). CSV cells that a spreadsheet would run as a formula are neutralised unless ``raw``."""
     from veilleur.export import FORMATS, write_events
 
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     with open_ledger(settings, create=False) as store:
-        return write_events(iter_events(store, **filters), fmt, out)
+        snapshot = getattr(store, "snapshot", None)
+        # one read transaction: an export taken during an ingest is one consistent state of the ledger
+        with snapshot() if snapshot is not None else contextlib.nullcontext():
+            return write_events(iter_events(store, **filters), fmt, out, raw=raw)
 
 
 def evaluate(settings: Settings, gold_path: str | Path) -> dict[str, Any]:

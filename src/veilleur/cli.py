@@ -3,7 +3,7 @@
     veilleur [--db PATH] ingest PATH... [--published YYYY-MM-DD] [--language fr|en] [--no-progress]
     veilleur [--db PATH] events [--from DATE] [--to DATE] [--type TYPE] [--sub-type S] [--country C]
                                 [--source-label L] [--limit N] [--show ID]
-    veilleur [--db PATH] export --format jsonl|csv|geojson [-o FILE] [same filters as events]
+    veilleur [--db PATH] export --format jsonl|csv|geojson [-o FILE] [--raw] [same filters as events]
     veilleur [--db PATH] sources [--label L]
     veilleur [--db PATH] sources label OUTLET LABEL [--remove]
     veilleur [--db PATH] eval GOLD [--json]
@@ -62,6 +62,16 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY-MM-DD") from None
 
 
+def _published(text: str) -> dt.date:
+    from veilleur.ingest.records import date_range
+
+    date = _date(text)
+    lo, hi = date_range()
+    if not lo <= date <= hi:
+        raise argparse.ArgumentTypeError(f"'{text}' is out of range (Veilleur reads dates from {lo.year} to {hi.year})")
+    return date
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -95,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="read articles, extract events, store both")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (recursive) or - for stdin")
-    p.add_argument("--published", type=_date, metavar="YYYY-MM-DD", help="date for inputs that carry none")
+    p.add_argument("--published", type=_published, metavar="YYYY-MM-DD", help="date for inputs that carry none")
     p.add_argument("--language", choices=LANGUAGES, help="language for inputs that do not state one")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
@@ -114,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write stored events as JSON Lines, CSV or GeoJSON")
     p.add_argument("--format", required=True, choices=FORMATS, help="output format")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+    p.add_argument("--raw", action="store_true", help="CSV for machines: do not neutralise cells starting with = + - @")
     _add_filters(p)
 
     p = sub.add_parser("eval", help="score stored events against a gold file")
@@ -381,13 +392,13 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     if not args.output or args.output == "-":
         if args.format == "csv":
             sys.stdout.reconfigure(newline="")  # type: ignore[union-attr]
-        n = api.export(settings, args.format, sys.stdout, **filters)
+        n = api.export(settings, args.format, sys.stdout, raw=args.raw, **filters)
     else:
         out = Path(args.output)
         tmp = out.with_name(f".{out.name}.tmp")
         try:
             with tmp.open("w", encoding="utf-8", newline="" if args.format == "csv" else None) as handle:
-                n = api.export(settings, args.format, handle, **filters)
+                n = api.export(settings, args.format, handle, raw=args.raw, **filters)
             tmp.replace(out)
         except OSError as exc:
             tmp.unlink(missing_ok=True)

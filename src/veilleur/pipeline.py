@@ -177,13 +177,13 @@ class Pipeline:
         parsed_units = list(nlp.pipe(texts, batch_size=max(1, min(len(texts), 8))))  # type: ignore[attr-defined]
         _, unit_own = self.batch_countries(code, [u[2] for u in units], parsed_units)
         own: list[list[str]] = [[] for _ in docs]
-        for (i, _, _), countries in zip(units, unit_own, strict=True):
-            own[i].extend(c for c in countries if c not in own[i])
+        for unit, countries in zip(units, unit_own, strict=True):
+            own[unit[0]].extend(c for c in countries if c not in own[unit[0]])
         context = corpus_countries(own)
         res = self.resources(code)
         mentions: list[list[Mention]] = [[] for _ in docs]
-        for (i, offset, piece), parsed in zip(units, parsed_units, strict=True):
-            found = build_mentions(piece, parsed, res, context, own[i])  # type: ignore[arg-type]
+        for (i, offset, part), parsed in zip(units, parsed_units, strict=True):
+            found = build_mentions(part, parsed, res, context, own[i])  # type: ignore[arg-type]
             mentions[i].extend(shift_mention(m, offset, docs[i].id) for m in found)
         rules = MergeRules(km=self.settings.merge_km, days=self.settings.merge_days)
         for i, doc in enumerate(docs):

@@ -36,8 +36,8 @@ from veilleur.ingest.records import (
     parse_date,
 )
 from veilleur.ingest.text import (
-    clean_field,
     _utf8_shape,
+    clean_field,
     declared_html_charset,
     decode_bytes_noting,
     has_nul,

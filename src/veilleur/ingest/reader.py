@@ -273,7 +273,8 @@ def read_paths(
     Lazy and streaming: JSON Lines are read one line at a time. Each input that cannot be read yields an
     :class:`IngestProblem` and reading goes on. ``published`` and ``language`` are fallbacks for inputs
     that carry no date / no supported language; ``languages`` are the supported ones (Settings.languages);
-    ``exclude``: files a folder walk skips (:func:`ledger_files`). Raises :class:`UnsupportedLanguageError` at once when ``language`` is not among ``languages``.
+    ``exclude``: files a folder walk skips (:func:`ledger_files`). Raises :class:`UnsupportedLanguageError`
+    at once when ``language`` is not among ``languages``.
     """
     if isinstance(paths, str | Path):
         paths = [paths]
