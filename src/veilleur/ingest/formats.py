@@ -84,7 +84,7 @@ def warning_item(where: str, message: str) -> IngestProblem:
 def failed_item(where: str, exc: BaseException) -> IngestProblem:
     """An unexpected failure while reading one input, as its problem (the run goes on)."""
     if isinstance(exc, RecursionError):
-        return _problem(where, MalformedRecordError("too deeply nested to read (nesting too deep)"))
+        return _problem(where, MalformedRecordError("malformed JSON (nested too deeply to read)"))
     reason = " ".join(str(exc).split())[:200]
     return _problem(
         where, DocumentFailedError(f"could not be read ({type(exc).__name__}{': ' + reason if reason else ''})")
