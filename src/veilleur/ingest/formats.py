@@ -81,9 +81,10 @@ def warning_item(where: str, message: str) -> IngestProblem:
     return _problem(where, ReplacedBytesWarning(message))
 
 
-def failed_item(where: str, exc: BaseException) -> IngestProblem:
-    """An unexpected failure while reading one input, as its problem (the run goes on)."""
-    if isinstance(exc, RecursionError):
+def failed_item(where: str, exc: BaseException, *, json_input: bool = True) -> IngestProblem:
+    """An unexpected failure while reading one input, as its problem (the run goes on). A RecursionError
+    while decoding JSON is JSON nested too deeply (V104)."""
+    if isinstance(exc, RecursionError) and json_input:
         return _problem(where, MalformedRecordError("malformed JSON (nested too deeply to read)"))
     reason = " ".join(str(exc).split())[:200]
     return _problem(
@@ -166,7 +167,7 @@ def jsonl_items(lines: Iterable[bytes], name: str, options: IngestOptions) -> It
         except InputError as exc:
             yield _problem(where, exc)
         except Exception as exc:  # one record's failure is that record's, never the file's
-            yield failed_item(where, exc)
+            yield failed_item(where, exc, json_input=False)
     if not seen:
         yield _problem(name, EmptyDocumentError("no records (empty file)"))
 
@@ -239,7 +240,7 @@ def json_file_items(data: bytes, where: str, options: IngestOptions) -> Iterator
         except InputError as exc:
             yield _problem(name, exc)
         except Exception as exc:  # one record's failure is that record's, never the file's
-            yield failed_item(name, exc)
+            yield failed_item(name, exc, json_input=False)
 
 
 # --- feeds ---------------------------------------------------------------------------------------------

@@ -303,7 +303,7 @@ def _guarded(items: Iterator[Item], where: str) -> Iterator[Item]:
     except (KeyboardInterrupt, MemoryError, GeneratorExit):
         raise
     except Exception as exc:
-        problem = failed_item(where, exc)
+        problem = failed_item(where, exc, json_input=False)
         if count:
             problem.error.message += f" after {count} item{'s' if count != 1 else ''}"
         yield problem
