@@ -419,3 +419,12 @@ def test_post_documents_answers_per_document_never_500(tmp_path: Path) -> None:
             code = exc.code
         assert code in (400, 422)
         assert get_json(f"{base}/api/documents/post-ok-2")["id"] == "post-ok-2"
+
+
+def test_json_safe_keeps_the_json_and_escapes_what_a_terminal_would_obey() -> None:
+    from veilleur.printing import json_safe
+
+    text = json.dumps({"notes": "a\u202eb\x9b[31mc\x7f é\n\x1b"}, ensure_ascii=False, indent=2)
+    safe = json_safe(text)
+    assert json.loads(safe) == json.loads(text)
+    assert "\u202e" not in safe and "\x9b" not in safe and "\x7f" not in safe and "é" in safe

@@ -31,7 +31,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 from veilleur import __version__
 from veilleur.errors import UnsupportedLanguageError, VeilleurError
 from veilleur.model import Event, MergeReason
-from veilleur.printing import printable
+from veilleur.printing import json_safe, printable
 from veilleur.settings import Settings
 
 if TYPE_CHECKING:
@@ -416,7 +416,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     result = api.evaluate(settings, args.gold)
     if args.json:
-        print(json.dumps(result, indent=2, ensure_ascii=False))
+        print(json_safe(json.dumps(result, indent=2, ensure_ascii=False)))
     else:
         _print_lines(report_lines(result))
     return EXIT_OK

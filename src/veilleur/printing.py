@@ -10,6 +10,8 @@ import unicodedata
 # C0 and C1 controls, DEL, and the Unicode line/paragraph separators and bidirectional overrides, which can
 # break or reorder a terminal line (Trojan Source). Tab is escaped too: it can hide text in a log line.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# the same less C0 controls: JSON escapes those inside strings, and outside strings they are its whitespace
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -31,6 +33,13 @@ def printable(text: object) -> str:
     if value.isprintable():
         return value
     return _UNSAFE.sub(_escape, value)
+
+
+def json_safe(text: str) -> str:
+    """JSON text (``json.dumps(..., ensure_ascii=False)``) with the characters :func:`printable` escapes
+    written as ``\\uXXXX`` escapes: still the same JSON, but safe to print on a terminal. (JSON already
+    escapes C0 controls; DEL, C1 controls and bidirectional overrides it leaves raw.)"""
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def is_safe(text: str) -> bool:
