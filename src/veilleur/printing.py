@@ -5,7 +5,6 @@ cannot drive the terminal."""
 from __future__ import annotations
 
 import re
-import unicodedata
 
 # C0 and C1 controls, DEL, and the Unicode line/paragraph separators and bidirectional overrides, which can
 # break or reorder a terminal line (Trojan Source). Tab is escaped too: it can hide text in a log line.
@@ -40,8 +39,3 @@ def json_safe(text: str) -> str:
     written as ``\\uXXXX`` escapes: still the same JSON, but safe to print on a terminal. (JSON already
     escapes C0 controls; DEL, C1 controls and bidirectional overrides it leaves raw.)"""
     return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def is_safe(text: str) -> bool:
-    """True when ``text`` holds no character :func:`printable` would escape."""
-    return _UNSAFE.search(text) is None and not any(unicodedata.category(c) == "Cc" for c in text)
