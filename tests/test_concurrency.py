@@ -180,3 +180,59 @@ def test_exports_taken_during_an_ingest_have_no_duplicate_and_no_missing_row(
         # before (none missing)
         assert previous <= set(ids)
         previous = set(ids)
+
+
+def test_the_api_reads_through_a_pool_of_read_only_connections(tmp_path: Path) -> None:
+    """Concurrent requests each borrow a read-only connection (they do not queue on one shared connection),
+    and a reader's connection cannot write."""
+    import socket
+    import sqlite3
+    import threading
+    import urllib.request
+
+    import uvicorn
+
+    from veilleur.errors import StoreError
+    from veilleur.store.sqlite import SQLiteStore
+    from veilleur.web.app import create_app
+    from web_helpers import build_small_ledger
+
+    db = tmp_path / "ledger.db"
+    build_small_ledger(db)
+    with SQLiteStore(db, readonly=True) as reader:
+        assert reader.count()["events"] == 9
+        with pytest.raises((StoreError, sqlite3.OperationalError), match="readonly"):
+            reader.label_outlet("Any", "label")
+    store = open_store(db)
+    app = create_app(Settings(db_path=db), store=store)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        statuses: list[int] = []
+
+        def client() -> None:
+            for _ in range(5):
+                url = f"http://127.0.0.1:{port}/api/events?limit=100&q=attaque"
+                with urllib.request.urlopen(url, timeout=30) as response:
+                    response.read()
+                    statuses.append(response.status)
+
+        clients = [threading.Thread(target=client) for _ in range(6)]
+        for c in clients:
+            c.start()
+        for c in clients:
+            c.join()
+        assert statuses == [200] * 30
+        readers = app.state.readers
+        assert readers is not None and 2 <= readers.opened <= readers.size
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        store.close()
