@@ -250,6 +250,7 @@ def test_the_api_answers_every_post_per_document_and_every_id_is_reachable(post_
     assert len(out["results"]) == len(batch)
     for record, result in zip(batch, out["results"], strict=True):
         assert result["status"] == (200 if expected_valid(record) else 422), (record, result)
+        assert result["outcome"] in (("added", "already stored") if result["status"] == 200 else ("not read",))
         stored_id = clean_field(result["id"]) if result["id"] is not None else None
         if result["status"] == 200 and stored_id:  # the id as stored (NFC, whitespace collapsed)
             got = get_json(f"{post_server}/api/documents/{quote(stored_id, safe='')}")

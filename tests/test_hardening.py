@@ -401,6 +401,7 @@ def test_post_documents_answers_per_document_never_500(tmp_path: Path) -> None:
         assert status == 207, raw
         out = json.loads(raw)
         assert [r["status"] for r in out["results"]] == [200, 422, 422, 422, 422, 200]
+        assert [r["outcome"] for r in out["results"]] == ["added"] + ["not read"] * 4 + ["added"]
         assert "[V110]" in out["results"][1]["problem"] and out["results"][1]["id"] == "post-9999"
         assert "fraction 12.5" in out["results"][2]["problem"]
         assert out["documents_added"] == 2
@@ -419,6 +420,8 @@ def test_post_documents_answers_per_document_never_500(tmp_path: Path) -> None:
             code = exc.code
         assert code in (400, 422)
         assert get_json(f"{base}/api/documents/post-ok-2")["id"] == "post-ok-2"
+        status, _, raw = http(url, method="POST", body=[report("Gao", 14, doc_id="post-ok")], headers=good)
+        assert status == 200 and json.loads(raw)["results"][0]["outcome"] == "already stored"
 
 
 def test_json_safe_keeps_the_json_and_escapes_what_a_terminal_would_obey() -> None:

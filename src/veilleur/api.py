@@ -77,6 +77,8 @@ class IngestReport:
     documents_failed: int = 0  # read, but the pipeline failed on them: each is also a line in ``problems``
     problems: list[str] = field(default_factory=list)  # one line per input that could not be read or processed
     warnings: list[str] = field(default_factory=list)  # inputs read anyway (e.g. bad bytes replaced)
+    # what became of each document read, by its origin ("file.jsonl:3"): "added", "already stored", "failed"
+    outcomes: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -257,6 +259,11 @@ class _Ledger:
         return placed, ledger.joined
 
 
+def _outcome(report: IngestReport, doc: Document, outcome: str) -> None:
+    if doc.origin:
+        report.outcomes[doc.origin] = outcome
+
+
 def _extract(
     fresh: list[Document],
     pipeline: EventSource,
@@ -287,6 +294,7 @@ def _extract(
                     where=doc.origin or f"document {doc.id!r}",
                 )
                 report.documents_failed += 1
+                _outcome(report, doc, "failed")
                 line = printable(str(error))
                 report.problems.append(line)
                 report_problem(line)
@@ -318,6 +326,7 @@ def _ingest_batch(
             keys.add(f"text:{doc.content_hash}|{doc.outlet or ''}")
         if doc.id in known or keys & seen:
             report.documents_skipped += 1
+            _outcome(report, doc, "already stored")
             continue
         seen.update(keys)
         fresh.append(doc)
@@ -332,11 +341,16 @@ def _ingest_batch(
         stored_now = store.known([doc for doc, _ in results])
         if stored_now:  # stored by another process while this one read them
             report.documents_skipped += len(stored_now)
+            for doc, _ in results:
+                if doc.id in stored_now:
+                    _outcome(report, doc, "already stored")
             results = [(doc, events) for doc, events in results if doc.id not in stored_now]
         joined = 0
         if ledger is not None and results:
             results, joined = ledger.place(results)
         saved = store.save(results) if results else SaveReport()
+    for doc, _ in results:  # known ones were taken out above, in the same transaction: the rest is stored
+        _outcome(report, doc, "added")
     report.events_joined += joined
     report.documents_added += saved.documents_added
     report.documents_skipped += saved.documents_skipped

@@ -63,11 +63,13 @@ def ingest_documents(state: Any, settings: Settings, documents: Sequence[Any]) -
         record = _record(doc)
         raw_id = record.get("id") if isinstance(record, dict) else None
         problem = by_line.get(number)
+        outcome = report.outcomes.get(f"{name}:{number}")
         results.append(
             {
                 "index": number - 1,
                 "id": None if raw_id is None else str(raw_id),
                 "status": 422 if problem else 200,
+                "outcome": outcome or "not read",
                 "problem": problem,
                 "warning": warned.get(number),
             }

@@ -186,6 +186,10 @@ class DocumentResult(BaseModel):
     index: int
     id: str | None
     status: int
+    outcome: str = Field(
+        description="added, already stored (the same id, or the same text from the same outlet), "
+        "failed (read but not processed) or not read"
+    )
     problem: str | None = None
     warning: str | None = None
 
