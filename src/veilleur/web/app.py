@@ -259,8 +259,8 @@ def _routes(app: FastAPI) -> None:
 
         if isinstance(shared, SQLiteStore) and shared.path != ":memory:":
             chunks = private_export_chunks(shared.path, query, format, raw=raw)
-        else:  # an in-memory store: its pages cannot be one snapshot across the streaming threads
-            chunks = export_chunks(shared, query, format, raw=raw, hold_lock=False)
+        else:  # an in-memory store shared by every request: read page by page, as before
+            chunks = export_chunks(shared, query, format, raw=raw, snapshot=False)
         return StreamingResponse(
             chunks,
             media_type=EXPORT_TYPES[format],

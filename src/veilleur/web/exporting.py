@@ -18,20 +18,29 @@ _PAGE = 1000
 
 
 def export_chunks(
-    store: Store, query: EventQuery, fmt: str, page: int = _PAGE, *, raw: bool = False, hold_lock: bool = True
+    store: Store,
+    query: EventQuery,
+    fmt: str,
+    page: int = _PAGE,
+    *,
+    raw: bool = False,
+    hold_lock: bool = True,
+    snapshot: bool = True,
 ) -> Iterator[str]:
     """The export of the matching events (oldest first) as text chunks, one page of events each: CSV with
     ACLED's columns (one header; formula cells neutralised unless ``raw``), a GeoJSON FeatureCollection of
     the events that have a point, or JSON Lines of the export record. Every page is read in one read
     transaction (``store.snapshot``), so an export taken during an ingest has no duplicate or missing row.
-    ``hold_lock=False``: ``store`` is this export's own (see :meth:`SQLiteStore.snapshot`)."""
+    ``hold_lock=False``: ``store`` is this export's own (see :meth:`SQLiteStore.snapshot`);
+    ``snapshot=False``: page by page, as a store shared by other threads must be read from a generator that
+    several threads advance."""
     if fmt not in EXPORT_TYPES:
         raise ValueError(f"unknown export format {fmt!r}")
-    snapshot = getattr(store, "snapshot", None)
-    if snapshot is None:
+    begin = getattr(store, "snapshot", None) if snapshot else None
+    if begin is None:
         yield from _chunks(store, query, fmt, page, raw)
         return
-    with snapshot(hold_lock=hold_lock):
+    with begin(hold_lock=hold_lock):
         yield from _chunks(store, query, fmt, page, raw)
 
 
