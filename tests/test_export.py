@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from veilleur.export import CSV_COLUMNS, event_to_record, write_events
+from veilleur.export.writers import FORMULA_STARTS
 from veilleur.model import Actor, Claim, DateValue, Document, Event, Place, Source, Span
 from veilleur.store import open_store
 
@@ -275,16 +276,30 @@ _wild_text = st.text(alphabet=st.characters(codec="utf-8"), max_size=30) | st.sa
     )
 )
 def test_every_format_survives_any_text(events: list[Event]) -> None:
+    notes = [e.notes for e in events]
     buf = io.StringIO()
     assert write_events(events, "jsonl", buf) == len(events)
     lines = buf.getvalue().splitlines()  # what the scorer does
     assert [json.loads(line) for line in lines] == [event_to_record(e) for e in events]
     buf = io.StringIO(newline="")
-    write_events(events, "csv", buf)
+    write_events(events, "csv", buf, raw=True)
     rows = list(csv.DictReader(io.StringIO(buf.getvalue(), newline="")))
     assert [r["notes"] for r in rows] == [e.notes for e in events]
+    buf = io.StringIO(newline="")
+    write_events(events, "csv", buf)
+    rows = list(csv.DictReader(io.StringIO(buf.getvalue(), newline="")))
+    assert [r["notes"] for r in rows] == [("'" + n if n.startswith(FORMULA_STARTS) else n) for n in notes]
+    assert not any(v.startswith(FORMULA_STARTS) and not _number(v) for r in rows for v in r.values())
     buf = io.StringIO()
     n = write_events(events, "geojson", buf)
     features = json.loads(buf.getvalue())["features"]
     assert n == len(features) == sum(e.place is not None for e in events)
     assert all(math.isfinite(c) for f in features for c in f["geometry"]["coordinates"])
+
+
+def _number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True

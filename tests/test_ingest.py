@@ -348,7 +348,7 @@ def test_record_dates() -> None:
         ({"text": 12}, "'text' must be a string, got a number"),
         ({"text": ["a"]}, "'text' must be a string, got an array"),
         ({"text": "ok", "url": 3}, "'url' must be a string or null, got a number"),
-        ({"text": "ok", "id": {"a": 1}}, "'id' must be a string or a number, got an object"),
+        ({"text": "ok", "id": {"a": 1}}, "'id' must be a string or a whole number, got an object"),
         (["text"], "expected a JSON object, got an array"),
     ],
 )

@@ -14,6 +14,7 @@ happens at import time: spaCy and the language data load on the first document t
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import sys
@@ -24,7 +25,9 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from veilleur.errors import StoreError
 from veilleur.model import Document, Event
+from veilleur.printing import printable
 from veilleur.settings import Settings
+from veilleur.store.base import SaveReport
 
 if TYPE_CHECKING:
     from veilleur.export import Format
@@ -71,7 +74,11 @@ class IngestReport:
     events_added: int = 0  # new events in the ledger (an event already stored may only gain sources)
     sources_added: int = 0  # new (event, document) links
     events_joined: int = 0  # events of new documents that joined an event of the ledger (cross-article merge)
-    problems: list[str] = field(default_factory=list)  # one line per input that could not be read
+    documents_failed: int = 0  # read, but the pipeline failed on them: each is also a line in ``problems``
+    problems: list[str] = field(default_factory=list)  # one line per input that could not be read or processed
+    warnings: list[str] = field(default_factory=list)  # inputs read anyway (e.g. bad bytes replaced)
+    # what became of each document read, by its origin ("file.jsonl:3"): "added", "already stored", "failed"
+    outcomes: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -87,6 +94,11 @@ class IngestReport:
         if self.problems:
             n = len(self.problems)
             line += f"; {n} input{'s' if n != 1 else ''} could not be read"
+            if self.documents_failed:
+                line += f" ({self.documents_failed} of them could not be processed)"
+        if self.warnings:
+            n = len(self.warnings)
+            line += f"; {n} warning{'s' if n != 1 else ''}"
         return line
 
 
@@ -184,14 +196,16 @@ def ingest(
     :class:`~veilleur.errors.StoreError` when the store cannot be opened or written.
     """
     from veilleur.ingest import IngestProblem, count_inputs, read_paths
+    from veilleur.ingest.reader import ledger_files
 
     if isinstance(paths, str | Path):
         paths = [paths]
     paths = list(paths)
     report_problem = on_problem or _stderr_line
-    items = read_paths(paths, published=published, language=language, languages=settings.languages)
+    own = ledger_files(settings.db_path)
+    items = read_paths(paths, published=published, language=language, languages=settings.languages, exclude=own)
     report = IngestReport()
-    total = count_inputs(paths) if progress else None
+    total = count_inputs(paths, own) if progress else None
     bar = _Progress(progress, total)
     batch_size = max(1, settings.batch_size)
     try:
@@ -205,7 +219,11 @@ def ingest(
             batch: list[Document] = []
             for item in items:
                 if isinstance(item, IngestProblem):
-                    line = str(item)
+                    line = printable(str(item))
+                    if item.is_warning:
+                        report.warnings.append(line)
+                        report_problem(f"warning: {line}")
+                        continue
                     report.problems.append(line)
                     report_problem(line)
                     bar.advance()
@@ -213,10 +231,10 @@ def ingest(
                 report.documents_read += 1
                 batch.append(item)
                 if len(batch) >= batch_size:
-                    _ingest_batch(batch, store, pipeline, seen, report, bar, ledger)
+                    _ingest_batch(batch, store, pipeline, seen, report, bar, ledger, report_problem)
                     batch = []
             if batch:
-                _ingest_batch(batch, store, pipeline, seen, report, bar, ledger)
+                _ingest_batch(batch, store, pipeline, seen, report, bar, ledger, report_problem)
     finally:
         bar.close()
     logger.info("%s", report.summary())
@@ -231,13 +249,58 @@ class _Ledger:
         self.rules = settings.ledger
         self.joined = 0
 
-    def place(self, results: list[tuple[Document, list[Event]]]) -> list[tuple[Document, list[Event]]]:
+    def place(self, results: list[tuple[Document, list[Event]]]) -> tuple[list[tuple[Document, list[Event]]], int]:
+        """The batch placed in the ledger, and how many of its events joined a ledger event."""
         from veilleur.merge.ledger import Ledger
 
         ledger = Ledger(self.store, self.rules)
         placed = ledger.place(results)
         self.joined += ledger.joined
-        return placed
+        return placed, ledger.joined
+
+
+def _outcome(report: IngestReport, doc: Document, outcome: str) -> None:
+    if doc.origin:
+        report.outcomes[doc.origin] = outcome
+
+
+def _extract(
+    fresh: list[Document],
+    pipeline: EventSource,
+    report: IngestReport,
+    bar: _Progress,
+    report_problem: Callable[[str], None],
+) -> list[tuple[Document, list[Event]]]:
+    """The pipeline's results for a batch. When the batch fails, each document is run alone, so the one that
+    fails is that document's problem (``V111``, named by its origin) and its neighbours are stored."""
+    try:
+        results = list(pipeline.process(fresh))
+    except (KeyboardInterrupt, MemoryError):
+        raise
+    except Exception:
+        results = []
+        for doc in fresh:
+            try:
+                results.extend(pipeline.process([doc]))
+            except (KeyboardInterrupt, MemoryError):
+                raise
+            except Exception as exc:
+                from veilleur.errors import DocumentFailedError
+
+                reason = " ".join(str(exc).split())[:200]
+                error = DocumentFailedError(
+                    f"could not be processed ({type(exc).__name__}{': ' + reason if reason else ''}); "
+                    "the other documents are stored",
+                    where=doc.origin or f"document {doc.id!r}",
+                )
+                report.documents_failed += 1
+                _outcome(report, doc, "failed")
+                line = printable(str(error))
+                report.problems.append(line)
+                report_problem(line)
+                logger.debug("extraction failed for %r", doc.id, exc_info=True)
+    bar.advance(len(fresh))
+    return results
 
 
 def _ingest_batch(
@@ -248,9 +311,12 @@ def _ingest_batch(
     report: IngestReport,
     bar: _Progress,
     ledger: _Ledger | None = None,
+    report_problem: Callable[[str], None] = _stderr_line,
 ) -> None:
-    """Skip the known documents, run the pipeline over the rest, place their events in the ledger (join
-    the stored events they report again), store them in one transaction."""
+    """Skip the known documents, run the pipeline over the rest, then in ONE write transaction check again
+    which are known (another process may have stored them meanwhile), place their events in the ledger
+    (join the stored events they report again) and store them, so that two ingests running at once never
+    create the same incident twice and the counts are exact."""
     known = store.known(batch)
     fresh: list[Document] = []
     for doc in batch:
@@ -260,23 +326,32 @@ def _ingest_batch(
             keys.add(f"text:{doc.content_hash}|{doc.outlet or ''}")
         if doc.id in known or keys & seen:
             report.documents_skipped += 1
+            _outcome(report, doc, "already stored")
             continue
         seen.update(keys)
         fresh.append(doc)
     bar.advance(len(batch) - len(fresh))
     if not fresh:
         return
-    results: list[tuple[Document, list[Event]]] = []
-    for doc, events in pipeline.process(fresh):
-        results.append((doc, events))
-        bar.advance()
-    bar.advance(len(fresh) - len(results))  # a pipeline that dropped documents must not stall the bar
-    joined_before = ledger.joined if ledger is not None else 0
-    if ledger is not None:
-        results = ledger.place(results)
-    saved = store.save(results)
-    if ledger is not None:
-        report.events_joined += ledger.joined - joined_before
+    results = _extract(fresh, pipeline, report, bar, report_problem)
+    if not results:
+        return
+    writing = getattr(store, "writing", None)
+    with writing() if writing is not None else contextlib.nullcontext():
+        stored_now = store.known([doc for doc, _ in results])
+        if stored_now:  # stored by another process while this one read them
+            report.documents_skipped += len(stored_now)
+            for doc, _ in results:
+                if doc.id in stored_now:
+                    _outcome(report, doc, "already stored")
+            results = [(doc, events) for doc, events in results if doc.id not in stored_now]
+        joined = 0
+        if ledger is not None and results:
+            results, joined = ledger.place(results)
+        saved = store.save(results) if results else SaveReport()
+    for doc, _ in results:  # known ones were taken out above, in the same transaction: the rest is stored
+        _outcome(report, doc, "added")
+    report.events_joined += joined
     report.documents_added += saved.documents_added
     report.documents_skipped += saved.documents_skipped
     report.events_added += saved.events_added
@@ -352,16 +427,20 @@ def label_outlet(settings: Settings, outlet: str, label: str, *, remove: bool = 
     return changed, known
 
 
-def export(settings: Settings, fmt: Format, out: TextIO, **filters: Any) -> int:
+def export(settings: Settings, fmt: Format, out: TextIO, *, raw: bool = False, **filters: Any) -> int:
     """Write the stored events (optionally filtered as in :func:`list_events`) to ``out`` as ``jsonl``,
     ``csv`` or ``geojson``; returns how many were written (GeoJSON leaves out events without a point).
-    For CSV open ``out`` with ``newline=""``."""
+    For CSV open ``out`` with ``newline=""``. The export reads one snapshot of the ledger (one read
+    transaction). CSV cells that a spreadsheet would run as a formula are neutralised unless ``raw``."""
     from veilleur.export import FORMATS, write_events
 
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     with open_ledger(settings, create=False) as store:
-        return write_events(iter_events(store, **filters), fmt, out)
+        snapshot = getattr(store, "snapshot", None)
+        # one read transaction: an export taken during an ingest is one consistent state of the ledger
+        with snapshot() if snapshot is not None else contextlib.nullcontext():
+            return write_events(iter_events(store, **filters), fmt, out, raw=raw)
 
 
 def evaluate(settings: Settings, gold_path: str | Path) -> dict[str, Any]:

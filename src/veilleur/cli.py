@@ -3,7 +3,7 @@
     veilleur [--db PATH] ingest PATH... [--published YYYY-MM-DD] [--language fr|en] [--no-progress]
     veilleur [--db PATH] events [--from DATE] [--to DATE] [--type TYPE] [--sub-type S] [--country C]
                                 [--source-label L] [--limit N] [--show ID]
-    veilleur [--db PATH] export --format jsonl|csv|geojson [-o FILE] [same filters as events]
+    veilleur [--db PATH] export --format jsonl|csv|geojson [-o FILE] [--raw] [same filters as events]
     veilleur [--db PATH] sources [--label L]
     veilleur [--db PATH] sources label OUTLET LABEL [--remove]
     veilleur [--db PATH] eval GOLD [--json]
@@ -33,6 +33,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 from veilleur import __version__
 from veilleur.errors import UnsupportedLanguageError, VeilleurError
 from veilleur.model import Event, MergeReason
+from veilleur.printing import json_safe, printable
 from veilleur.settings import Settings
 
 if TYPE_CHECKING:
@@ -61,6 +62,16 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY-MM-DD") from None
+
+
+def _published(text: str) -> dt.date:
+    from veilleur.ingest.records import date_range
+
+    date = _date(text)
+    lo, hi = date_range()
+    if not lo <= date <= hi:
+        raise argparse.ArgumentTypeError(f"'{text}' is out of range (Veilleur reads dates from {lo.year} to {hi.year})")
+    return date
 
 
 def _positive(text: str) -> int:
@@ -96,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="read articles, extract events, store both")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (recursive) or - for stdin")
-    p.add_argument("--published", type=_date, metavar="YYYY-MM-DD", help="date for inputs that carry none")
+    p.add_argument("--published", type=_published, metavar="YYYY-MM-DD", help="date for inputs that carry none")
     p.add_argument("--language", choices=LANGUAGES, help="language for inputs that do not state one")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
@@ -115,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write stored events as JSON Lines, CSV or GeoJSON")
     p.add_argument("--format", required=True, choices=FORMATS, help="output format")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+    p.add_argument("--raw", action="store_true", help="CSV for machines: do not neutralise cells starting with = + - @")
     _add_filters(p)
 
     p = sub.add_parser("eval", help="score stored events against a gold file")
@@ -199,7 +211,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         )
     except UnsupportedLanguageError as exc:
         raise UsageError(str(exc)) from exc
-    print(f"{report.summary()} -> {settings.db_path}", file=sys.stderr)
+    print(printable(f"{report.summary()} -> {settings.db_path}"), file=sys.stderr)
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
@@ -383,7 +395,7 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
         note = "" if changed else " (already so)"
         if not known and not args.remove:
             note += "; no stored article comes from this outlet yet"
-        print(f"{args.outlet} {verb} {args.label!r}{note}", file=sys.stderr)
+        print(printable(f"{args.outlet} {verb} {args.label!r}{note}"), file=sys.stderr)
         return EXIT_OK
     outlets = api.outlets(settings, label=args.only_label)
     _print_lines(format_sources(outlets))
@@ -398,13 +410,13 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     if not args.output or args.output == "-":
         if args.format == "csv":
             sys.stdout.reconfigure(newline="")  # type: ignore[union-attr]
-        n = api.export(settings, args.format, sys.stdout, **filters)
+        n = api.export(settings, args.format, sys.stdout, raw=args.raw, **filters)
     else:
         out = Path(args.output)
         tmp = out.with_name(f".{out.name}.tmp")
         try:
             with tmp.open("w", encoding="utf-8", newline="" if args.format == "csv" else None) as handle:
-                n = api.export(settings, args.format, handle, **filters)
+                n = api.export(settings, args.format, handle, raw=args.raw, **filters)
             tmp.replace(out)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
@@ -422,7 +434,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     result = api.evaluate(settings, args.gold)
     if args.json:
-        print(json.dumps(result, indent=2, ensure_ascii=False))
+        print(json_safe(json.dumps(result, indent=2, ensure_ascii=False)))
     else:
         _print_lines(report_lines(result))
     return EXIT_OK
@@ -457,7 +469,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         country=args.country,
         title=args.title,
     )
-    print(f"report written to {out}", file=sys.stderr)
+    print(printable(f"report written to {out}"), file=sys.stderr)
     return EXIT_OK
 
 
@@ -544,13 +556,14 @@ COMMANDS = {
 
 
 def _print_lines(lines: Sequence[str], stream: IO[str] | None = None) -> None:
+    """Each line with its control characters escaped (article text and file names are hostile)."""
     out = stream or sys.stdout
     for line in lines:
-        out.write(line + "\n")
+        out.write(printable(line) + "\n")
 
 
 def _error(message: str) -> None:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    print(f"{PROG}: error: {printable(message)}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

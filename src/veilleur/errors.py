@@ -112,3 +112,23 @@ class ReportError(WebError):
     """A report cannot be written or printed (no headless Chromium, Chromium failed, unwritable file)."""
 
     code = "V501"
+
+
+class DateOutOfRangeError(InvalidDateError):
+    """A record's date is a real date but outside the range Veilleur accepts (1900 to next year)."""
+
+    code = "V110"
+
+
+class DocumentFailedError(InputError):
+    """Reading or extracting one document failed in a way no other check caught (deep nesting, a bug): the
+    document is left out, the run goes on."""
+
+    code = "V111"
+
+
+class ReplacedBytesWarning(DecodeError):
+    """Not an error but a warning: a UTF-8 text with a few bytes that are not UTF-8 was read with those bytes
+    replaced by U+FFFD; the document is stored and the run's exit code is not changed by it."""
+
+    code = "V112"

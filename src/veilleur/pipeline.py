@@ -7,11 +7,62 @@ document: detect and arguments (:func:`veilleur.arguments.build_mentions`), then
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from itertools import islice
 
-from veilleur.model import Document, Event
+from veilleur.model import Document, Event, Mention, Span
 from veilleur.settings import Settings
+
+# spaCy refuses texts over ``nlp.max_length`` (1,000,000 characters) and its parser needs about 1 GB per
+# 100,000 characters; a longer document is read in pieces of at most this many characters, cut at paragraph
+# breaks, else sentence ends, else spaces, and its mentions are put back at their offsets in the whole text.
+MAX_PIECE_CHARS = 100_000
+_PARAGRAPH = re.compile(r"\n\s*\n")
+_SENTENCE = re.compile(r"[.!?…]['\"»”’)\]]*\s+")
+_SPACE = re.compile(r"\s+")
+
+
+def split_text(text: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, str]]:
+    """``text`` as (offset, piece) pairs, each piece at most ``limit`` characters, cut after a paragraph
+    break when there is one in the second half of the window, else after a sentence end, else after a space,
+    else anywhere. The pieces put end to end are the text: ``text[offset:offset + len(piece)] == piece``."""
+    if limit < 1:
+        raise ValueError("limit must be positive")
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = 0
+        for pattern in (_PARAGRAPH, _SENTENCE, _SPACE):
+            ends = [m.end() for m in pattern.finditer(window, limit // 2)]
+            if ends:
+                cut = ends[-1]
+                break
+        if cut <= 0:
+            cut = limit
+        pieces.append((start, window[:cut]))
+        start += cut
+    pieces.append((start, text[start:]))
+    return pieces
+
+
+def _shift_span(span: Span, offset: int) -> Span:
+    return Span(span.start + offset, span.end + offset, span.text)
+
+
+def shift_mention(mention: Mention, offset: int, document_id: str) -> Mention:
+    """A mention found in a piece of a document, with its spans as offsets into the whole document."""
+    if not offset and mention.document_id == document_id:
+        return mention
+    return replace(
+        mention,
+        document_id=document_id,
+        trigger=_shift_span(mention.trigger, offset),
+        sentence=_shift_span(mention.sentence, offset),
+        evidence=[_shift_span(s, offset) for s in mention.evidence],
+    )
 
 
 class Pipeline:
@@ -85,7 +136,8 @@ class Pipeline:
     def process(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Event]]]:
         """(document, its events) for each document, in order. A document in a language without a pipeline
         yields no events (it is still stored). The documents of one batch give each other their country
-        context (:meth:`batch_countries`)."""
+        context (:meth:`batch_countries`). A document longer than ``MAX_PIECE_CHARS`` is read in pieces
+        (:func:`split_text`); its evidence offsets still point into its whole text."""
         from veilleur.nlp import load_pipeline
 
         it = iter(documents)
@@ -101,8 +153,38 @@ class Pipeline:
             results: list[list[Event]] = [[] for _ in batch]
             for code, idx in by_lang.items():
                 nlp = load_pipeline(code)
-                parsed_docs = list(nlp.pipe((batch[i].text for i in idx), batch_size=len(idx)))
-                context, own = self.batch_countries(code, [batch[i] for i in idx], parsed_docs)
-                for i, parsed, countries in zip(idx, parsed_docs, own, strict=True):
-                    results[i] = self.extract(batch[i], parsed, context, countries)
+                if all(len(batch[i].text) <= MAX_PIECE_CHARS for i in idx):
+                    parsed_docs = list(nlp.pipe((batch[i].text for i in idx), batch_size=len(idx)))
+                    context, own = self.batch_countries(code, [batch[i] for i in idx], parsed_docs)
+                    for i, parsed, countries in zip(idx, parsed_docs, own, strict=True):
+                        results[i] = self.extract(batch[i], parsed, context, countries)
+                    continue
+                for i, events in self._process_pieces(code, nlp, [batch[i] for i in idx]):
+                    results[idx[i]] = events
             yield from zip(batch, results, strict=True)
+
+    def _process_pieces(self, code: str, nlp: object, docs: Sequence[Document]) -> Iterator[tuple[int, list[Event]]]:
+        """The events of documents of one language some of which are too long to parse whole: each is read
+        in pieces, the mentions of its pieces are shifted back to their offsets and merged as one article's."""
+        from veilleur.arguments import build_mentions, corpus_countries
+        from veilleur.merge import MergeRules, merge_mentions
+
+        units: list[tuple[int, int, Document]] = []  # (document index, offset, the piece as a document)
+        for i, doc in enumerate(docs):
+            for offset, piece in split_text(doc.text):
+                units.append((i, offset, doc if piece == doc.text else replace(doc, text=piece)))
+        texts = [u[2].text for u in units]
+        parsed_units = list(nlp.pipe(texts, batch_size=max(1, min(len(texts), 8))))  # type: ignore[attr-defined]
+        _, unit_own = self.batch_countries(code, [u[2] for u in units], parsed_units)
+        own: list[list[str]] = [[] for _ in docs]
+        for unit, countries in zip(units, unit_own, strict=True):
+            own[unit[0]].extend(c for c in countries if c not in own[unit[0]])
+        context = corpus_countries(own)
+        res = self.resources(code)
+        mentions: list[list[Mention]] = [[] for _ in docs]
+        for (i, offset, part), parsed in zip(units, parsed_units, strict=True):
+            found = build_mentions(part, parsed, res, context, own[i])  # type: ignore[arg-type]
+            mentions[i].extend(shift_mention(m, offset, docs[i].id) for m in found)
+        rules = MergeRules(km=self.settings.merge_km, days=self.settings.merge_days)
+        for i, doc in enumerate(docs):
+            yield i, merge_mentions(doc, mentions[i], rules)

@@ -42,7 +42,20 @@ def _json(value: Any) -> str:
     return text
 
 
-def csv_row(event: Event) -> dict[str, Any]:
+# OWASP's CSV injection advice: a cell that starts with one of these is run by spreadsheets as a formula
+# (=HYPERLINK(...), =cmd|' /C calc'!A0, @SUM(...)); a tab or carriage return in front can hide the formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: a string that starts with ``= + - @``, tab or carriage return
+    gets a leading ``'``. Numbers stay numbers (a negative longitude is a number, not a formula)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_row(event: Event, *, raw: bool = False) -> dict[str, Any]:
     """One ACLED-style CSV row. ``iso`` is the ISO 3166 alpha-2 code (ACLED's own column is numeric);
     ``region``, ``admin3``, ``source_scale``, ``tags`` and ``timestamp`` are left empty (not known here);
     an unknown toll is an empty cell, not 0."""
@@ -77,7 +90,8 @@ def csv_row(event: Event) -> dict[str, Any]:
         "fatalities": rec["fatalities"],
         "document_ids": ACLED_SEPARATOR.join(dict.fromkeys(s.document_id for s in event.sources)),
     }
-    return {col: ("" if row.get(col) is None else row[col]) for col in CSV_COLUMNS}
+    cells = {col: ("" if row.get(col) is None else row[col]) for col in CSV_COLUMNS}
+    return cells if raw else {col: safe_cell(value) for col, value in cells.items()}
 
 
 def geojson_feature(event: Event) -> dict[str, Any] | None:
@@ -93,12 +107,13 @@ def geojson_feature(event: Event) -> dict[str, Any] | None:
     }
 
 
-def write_events(events: Iterable[Event], fmt: Format, out: TextIO) -> int:
+def write_events(events: Iterable[Event], fmt: Format, out: TextIO, *, raw: bool = False) -> int:
     """Write ``events`` to ``out`` in ``fmt``; returns how many events were written.
 
     - ``jsonl``: one export record per line, UTF-8 kept as is (ensure_ascii=False).
     - ``csv``: a header then one row per event, ACLED columns plus ``document_ids``; RFC 4180 quoting and
-      CRLF line ends, so open ``out`` with ``newline=""`` and ``encoding="utf-8"``.
+      CRLF line ends, so open ``out`` with ``newline=""`` and ``encoding="utf-8"``. A text cell that starts
+      with ``= + - @``, tab or carriage return gets a leading ``'`` (:func:`safe_cell`) unless ``raw``.
     - ``geojson``: one FeatureCollection of Point features whose properties are the export record.
       Events without coordinates cannot be drawn and are left out: the return value counts only the
       features written, so ``number of events - return value`` were skipped.
@@ -114,7 +129,7 @@ def write_events(events: Iterable[Event], fmt: Format, out: TextIO) -> int:
         writer.writeheader()
         n = 0
         for event in events:
-            writer.writerow(csv_row(event))
+            writer.writerow(csv_row(event, raw=raw))
             n += 1
         return n
     if fmt == "geojson":

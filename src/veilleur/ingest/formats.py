@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import email.utils
 import json
@@ -17,26 +18,32 @@ from typing import IO, Any
 
 from veilleur.errors import (
     BinaryInputError,
+    DateOutOfRangeError,
     DecodeError,
+    DocumentFailedError,
     EmptyDocumentError,
     FeedError,
     InputError,
     MalformedRecordError,
+    ReplacedBytesWarning,
 )
 from veilleur.ingest.records import (
     IngestOptions,
     IngestProblem,
     build_document,
+    check_date_range,
     document_from_record,
     parse_date,
 )
 from veilleur.ingest.text import (
+    _utf8_shape,
     clean_field,
     declared_html_charset,
-    decode_bytes,
+    decode_bytes_noting,
     has_nul,
     html_fragment_to_text,
     identity_text,
+    utf16_by_pattern,
 )
 from veilleur.model import Document
 
@@ -58,14 +65,31 @@ def text_items(text: str, where: str, options: IngestOptions) -> Iterator[Item]:
         yield _problem(where, exc)
 
 
-def decode_text_file(data: bytes, *, html: bool = False) -> str:
-    """Bytes of a .txt/.html file -> text; raises EmptyDocumentError, BinaryInputError or DecodeError."""
+def decode_text_file(data: bytes, *, html: bool = False) -> tuple[str, str | None]:
+    """Bytes of a .txt/.html file -> (text, a warning or None: bytes replaced); raises EmptyDocumentError,
+    BinaryInputError or DecodeError."""
     if not data.strip():
         raise EmptyDocumentError("file is empty" if not data else "file holds only whitespace")
-    text = decode_bytes(data, declared=declared_html_charset(data) if html else None)
+    text, warning = decode_bytes_noting(data, declared=declared_html_charset(data) if html else None)
     if not identity_text(text):
         raise EmptyDocumentError("file holds only whitespace")
-    return text
+    return text, warning
+
+
+def warning_item(where: str, message: str) -> IngestProblem:
+    """A warning about an input that was read anyway (the document follows it in the stream)."""
+    return _problem(where, ReplacedBytesWarning(message))
+
+
+def failed_item(where: str, exc: BaseException, *, json_input: bool = True) -> IngestProblem:
+    """An unexpected failure while reading one input, as its problem (the run goes on). A RecursionError
+    while decoding JSON is JSON nested too deeply (V104)."""
+    if isinstance(exc, RecursionError) and json_input:
+        return _problem(where, MalformedRecordError("malformed JSON (nested too deeply to read)"))
+    reason = " ".join(str(exc).split())[:200]
+    return _problem(
+        where, DocumentFailedError(f"could not be read ({type(exc).__name__}{': ' + reason if reason else ''})")
+    )
 
 
 def html_items(html: str, where: str, options: IngestOptions) -> Iterator[Item]:
@@ -117,29 +141,64 @@ def jsonl_items(lines: Iterable[bytes], name: str, options: IngestOptions) -> It
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield _problem(
-                where, DecodeError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})")
+            valid, bad, _ = _utf8_shape(raw)
+            if not valid or valid < bad:
+                yield _problem(
+                    where,
+                    DecodeError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})"),
+                )
+                continue
+            line = raw.decode("utf-8", errors="replace")
+            yield warning_item(
+                where,
+                f"not valid UTF-8 at column {exc.start + 1} (byte 0x{raw[exc.start]:02x}); "
+                f"read with {bad} byte{'s' if bad != 1 else ''} replaced by U+FFFD",
             )
-            continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             yield _problem(where, MalformedRecordError(f"malformed JSON ({exc.msg} at column {exc.colno})"))
             continue
+        except RecursionError as exc:
+            yield failed_item(where, exc)
+            continue
         try:
             yield document_from_record(record, where, options=options)
         except InputError as exc:
             yield _problem(where, exc)
+        except Exception as exc:  # one record's failure is that record's, never the file's
+            yield failed_item(where, exc, json_input=False)
     if not seen:
         yield _problem(name, EmptyDocumentError("no records (empty file)"))
 
 
 def jsonl_file_items(path: Path, where: str, options: IngestOptions) -> Iterator[Item]:
     with path.open("rb") as handle:
-        if has_nul(handle.peek(8192)):
+        head = handle.peek(8192)
+        wide = _wide_encoding(head)
+        if wide is not None:
+            # UTF-16/32 JSON Lines: decoded whole (these files are small), then read as UTF-8 lines
+            try:
+                text = handle.read().decode(wide)
+            except UnicodeDecodeError as exc:
+                yield _problem(where, DecodeError(f"not valid {wide.upper()} ({exc.reason} at byte {exc.start})"))
+                return
+            lines = text.lstrip("\ufeff").encode("utf-8").split(b"\n")
+            yield from jsonl_items(lines, where, options)
+            return
+        if has_nul(head):
             yield _problem(where, BinaryInputError("binary content (NUL bytes), not JSON Lines"))
             return
         yield from jsonl_items(handle, where, options)
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    """``utf-32``/``utf-16`` by byte-order mark, ``utf-16-le``/``-be`` by NUL pattern, else None."""
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return utf16_by_pattern(head) if has_nul(head) else None
 
 
 def json_file_items(data: bytes, where: str, options: IngestOptions) -> Iterator[Item]:
@@ -147,8 +206,9 @@ def json_file_items(data: bytes, where: str, options: IngestOptions) -> Iterator
     if not data.strip():
         yield _problem(where, EmptyDocumentError("file is empty"))
         return
+    wide = _wide_encoding(data[:8192])
     try:
-        value = json.loads(data.decode("utf-8-sig"))
+        value = json.loads(data.decode(wide) if wide else data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         yield _problem(
             where, DecodeError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})")
@@ -158,6 +218,9 @@ def json_file_items(data: bytes, where: str, options: IngestOptions) -> Iterator
         yield _problem(
             where, MalformedRecordError(f"malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})")
         )
+        return
+    except RecursionError as exc:
+        yield failed_item(where, exc)
         return
     if isinstance(value, dict):
         records: list[Any] = [value]
@@ -176,28 +239,36 @@ def json_file_items(data: bytes, where: str, options: IngestOptions) -> Iterator
             yield document_from_record(record, name, options=options)
         except InputError as exc:
             yield _problem(name, exc)
+        except Exception as exc:  # one record's failure is that record's, never the file's
+            yield failed_item(name, exc, json_input=False)
 
 
 # --- feeds ---------------------------------------------------------------------------------------------
 
 
 def _entry_date(entry: Any) -> dt.date | None:
-    """The entry's publication date as the feed writes it (its own time zone), not converted to UTC."""
+    """The entry's publication date as the feed writes it (its own time zone), not converted to UTC. A date
+    out of range (before 1900, after next year) is a feed's bad metadata: left out, like an unreadable one."""
     for key in ("published", "updated", "created"):
         raw = entry.get(key)
         if not raw:
             continue
         try:
             return parse_date(raw)
+        except DateOutOfRangeError:
+            continue
         except InputError:
             pass
         try:
-            return email.utils.parsedate_to_datetime(raw).date()
-        except (TypeError, ValueError, IndexError):
+            return check_date_range(email.utils.parsedate_to_datetime(raw).date())
+        except (TypeError, ValueError, IndexError, OverflowError, InputError):
             pass
         parsed = entry.get(f"{key}_parsed")
         if parsed:
-            return dt.date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
+            try:
+                return check_date_range(dt.date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday))
+            except (TypeError, ValueError, InputError):
+                pass
     return None
 
 
@@ -290,10 +361,12 @@ def read_stream(handle: IO[bytes], where: str, options: IngestOptions) -> Iterat
         return
     data = first + handle.read()
     try:
-        text = decode_text_file(data)
+        text, warning = decode_text_file(data)
     except InputError as exc:
         yield _problem(where, exc)
         return
+    if warning:
+        yield warning_item(where, warning)
     yield from text_items(text, where, options)
 
 

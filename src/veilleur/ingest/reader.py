@@ -20,6 +20,7 @@ from veilleur.errors import (
 from veilleur.ingest.formats import (
     Item,
     decode_text_file,
+    failed_item,
     feed_items,
     html_items,
     json_file_items,
@@ -27,6 +28,7 @@ from veilleur.ingest.formats import (
     jsonl_items,
     read_stream,
     text_items,
+    warning_item,
 )
 from veilleur.ingest.langid import _normalise_code
 from veilleur.ingest.records import DEFAULT_LANGUAGES, IngestOptions, IngestProblem
@@ -110,8 +112,36 @@ def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | IngestPro
             yield path
 
 
-def iter_files(paths: Sequence[str | Path]) -> Iterator[Path | IngestProblem]:
-    """Every file named or found under a named folder, in a deterministic order; ``-`` passes through."""
+LEDGER_SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+
+def ledger_files(db_path: str | Path | None) -> frozenset[Path]:
+    """The files of a SQLite ledger (the database and its WAL, shared-memory and journal files), resolved:
+    a folder walk skips them, so ingesting the folder that holds the ledger does not read the ledger."""
+    if db_path is None or ":memory:" in str(db_path) or "://" in str(db_path):
+        return frozenset()
+    base = Path(str(db_path)).expanduser()
+    try:
+        base = base.resolve()
+    except OSError:
+        return frozenset()
+    return frozenset(base.with_name(base.name + suffix) for suffix in LEDGER_SUFFIXES)
+
+
+def _skipped(path: Path, exclude: frozenset[Path]) -> bool:
+    if not exclude:
+        return False
+    try:
+        return path.resolve() in exclude
+    except OSError:
+        return False
+
+
+def iter_files(
+    paths: Sequence[str | Path], exclude: frozenset[Path] = frozenset()
+) -> Iterator[Path | IngestProblem]:
+    """Every file named or found under a named folder, in a deterministic order; ``-`` passes through.
+    Files found in a folder that are in ``exclude`` (resolved paths: the ledger's own files) are skipped."""
     seen: set[tuple[int, int]] = set()
     for given in paths:
         if str(given) == STDIN:
@@ -119,7 +149,10 @@ def iter_files(paths: Sequence[str | Path]) -> Iterator[Path | IngestProblem]:
             continue
         path = Path(given)
         if path.is_dir():
-            yield from _walk(path, seen)
+            for found in _walk(path, seen):
+                if isinstance(found, Path) and _skipped(found, exclude):
+                    continue
+                yield found
         elif path.exists() or path.is_symlink():
             yield path
         else:
@@ -184,10 +217,12 @@ def read_file(path: Path, options: IngestOptions, where: str | None = None) -> I
                 )
                 return
     try:
-        text = decode_text_file(data, html=kind == "html" or (kind == "sniff" and b"<" in data[:1024]))
+        text, warning = decode_text_file(data, html=kind == "html" or (kind == "sniff" and b"<" in data[:1024]))
     except InputError as exc:
         yield _problem(where, exc)
         return
+    if warning:
+        yield warning_item(where, warning)
     if kind == "sniff":
         if looks_like_feed(text):
             yield from feed_items(data, where, options)
@@ -231,28 +266,47 @@ def read_paths(
     published: dt.date | None = None,
     language: str | None = None,
     languages: Sequence[str] = DEFAULT_LANGUAGES,
+    exclude: frozenset[Path] = frozenset(),
 ) -> Iterator[Document | IngestProblem]:
     """Documents read from files, folders (recursive, sorted, hidden entries skipped) and ``-`` (stdin).
 
     Lazy and streaming: JSON Lines are read one line at a time. Each input that cannot be read yields an
     :class:`IngestProblem` and reading goes on. ``published`` and ``language`` are fallbacks for inputs
-    that carry no date / no supported language; ``languages`` are the supported ones (Settings.languages).
-    Raises :class:`UnsupportedLanguageError` at once when ``language`` is not among ``languages``.
+    that carry no date / no supported language; ``languages`` are the supported ones (Settings.languages);
+    ``exclude``: files a folder walk skips (:func:`ledger_files`). Raises :class:`UnsupportedLanguageError`
+    at once when ``language`` is not among ``languages``.
     """
     if isinstance(paths, str | Path):
         paths = [paths]
     options = _options(published, language, languages)
-    return _read_all(list(paths), options)
+    return _read_all(list(paths), options, exclude)
 
 
-def _read_all(paths: list[str | Path], options: IngestOptions) -> Iterator[Item]:
-    for found in iter_files(paths):
+def _read_all(paths: list[str | Path], options: IngestOptions, exclude: frozenset[Path]) -> Iterator[Item]:
+    for found in iter_files(paths, exclude):
         if isinstance(found, IngestProblem):
             yield found
         elif str(found) == STDIN:
-            yield from read_stream(sys.stdin.buffer, "<stdin>", options)
+            yield from _guarded(read_stream(sys.stdin.buffer, "<stdin>", options), "<stdin>")
         else:
-            yield from read_file(found, options)
+            yield from _guarded(read_file(found, options), str(found))
+
+
+def _guarded(items: Iterator[Item], where: str) -> Iterator[Item]:
+    """The items of one input; an unexpected exception while reading it becomes that input's problem (named
+    after the last item read, so a JSON Lines file says where it stopped) and reading goes on."""
+    count = 0
+    try:
+        for item in items:
+            count += 1
+            yield item
+    except (KeyboardInterrupt, MemoryError, GeneratorExit):
+        raise
+    except Exception as exc:
+        problem = failed_item(where, exc, json_input=False)
+        if count:
+            problem.error.message += f" after {count} item{'s' if count != 1 else ''}"
+        yield problem
 
 
 # --- counting ------------------------------------------------------------------------------------------
@@ -298,7 +352,7 @@ def _estimate_file(path: Path) -> int:
     return 1
 
 
-def count_inputs(paths: Sequence[str | Path] | str | Path) -> int | None:
+def count_inputs(paths: Sequence[str | Path] | str | Path, exclude: frozenset[Path] = frozenset()) -> int | None:
     """A cheap estimate of how many items :func:`read_paths` will yield (for a progress bar), None if unknown.
 
     JSON Lines files count their lines (estimated from the first 4 MB past 64 MB), feeds their
@@ -307,7 +361,7 @@ def count_inputs(paths: Sequence[str | Path] | str | Path) -> int | None:
     if isinstance(paths, str | Path):
         paths = [paths]
     total = 0
-    for found in iter_files(list(paths)):
+    for found in iter_files(list(paths), exclude):
         if isinstance(found, IngestProblem):
             total += 1
         elif str(found) == STDIN:

@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from veilleur.errors import EmptyDocumentError, InputError, InvalidDateError, MalformedRecordError
+from veilleur.errors import (
+    DateOutOfRangeError,
+    EmptyDocumentError,
+    InputError,
+    InvalidDateError,
+    MalformedRecordError,
+    ReplacedBytesWarning,
+)
 from veilleur.ingest.langid import _normalise_code, detect_language
 from veilleur.ingest.text import clean_field, content_hash, identity_text, normalise_text, text_id
 from veilleur.model import Document
@@ -32,6 +39,11 @@ class IngestProblem:
     def code(self) -> str:
         return self.error.code
 
+    @property
+    def is_warning(self) -> bool:
+        """True for a warning about an input that was read anyway (its document follows in the stream)."""
+        return isinstance(self.error, ReplacedBytesWarning)
+
     def __str__(self) -> str:
         return f"{self.where}: {self.error.message} [{self.error.code}]"
 
@@ -45,17 +57,36 @@ class IngestOptions:
     languages: tuple[str, ...] = DEFAULT_LANGUAGES  # the supported languages (Settings.languages)
 
 
+MIN_YEAR = 1900  # the earliest publication year Veilleur accepts; the latest is next year
+
+
+def date_range() -> tuple[dt.date, dt.date]:
+    """The publication dates Veilleur accepts: 1900-01-01 to the last day of next year."""
+    return dt.date(MIN_YEAR, 1, 1), dt.date(dt.date.today().year + 1, 12, 31)
+
+
+def check_date_range(date: dt.date, field: str = "published") -> dt.date:
+    """``date`` when it lies in :func:`date_range`, else :class:`DateOutOfRangeError` naming the field."""
+    lo, hi = date_range()
+    if not lo <= date <= hi:
+        raise DateOutOfRangeError(
+            f"'{field}' {date.isoformat()} is out of range (Veilleur reads dates from {lo.year} to {hi.year})"
+        )
+    return date
+
+
 def parse_date(value: object, field: str = "published") -> dt.date | None:
     """``None``/``""`` -> None; ``YYYY-MM-DD`` or an ISO datetime -> its date as written (no UTC conversion).
 
-    Anything else raises :class:`InvalidDateError` naming the field.
+    Anything else raises :class:`InvalidDateError` naming the field; a date before 1900 or after next year
+    raises :class:`DateOutOfRangeError` (V110).
     """
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
+        return check_date_range(value.date(), field)
     if isinstance(value, dt.date):
-        return value
+        return check_date_range(value, field)
     if not isinstance(value, str):
         raise InvalidDateError(f"'{field}' must be a date string like 2023-03-14, got {type(value).__name__}")
     text = value.strip()
@@ -63,13 +94,15 @@ def parse_date(value: object, field: str = "published") -> dt.date | None:
         return None
     try:
         if len(text) <= 10:
-            return dt.date.fromisoformat(text)
-        return dt.datetime.fromisoformat(text).date()
-    except ValueError:
+            date = dt.date.fromisoformat(text)
+        else:
+            date = dt.datetime.fromisoformat(text).date()
+    except (ValueError, OverflowError):
         shown = text if len(text) <= 40 else text[:37] + "..."
         raise InvalidDateError(
             f"'{field}' is not a date ({shown!r}); use YYYY-MM-DD or an ISO datetime"
         ) from None
+    return check_date_range(date, field)
 
 
 def outlet_from_url(url: str | None) -> str | None:
@@ -164,9 +197,15 @@ def document_from_record(
     if not isinstance(text, str):
         raise MalformedRecordError(f"'text' must be a string, got {_json_type(text)}", where=where)
     raw_id = record.get("id")
+    if isinstance(raw_id, float):
+        shown = repr(raw_id) if len(repr(raw_id)) <= 40 else repr(raw_id)[:37] + "..."
+        raise MalformedRecordError(
+            f"'id' must be a string or a whole number, got the fraction {shown}; write it as a string",
+            where=where,
+        )
     if raw_id is not None and (isinstance(raw_id, bool) or not isinstance(raw_id, str | int)):
         raise MalformedRecordError(
-            f"'id' must be a string or a number, got {_json_type(raw_id)}", where=where
+            f"'id' must be a string or a whole number, got {_json_type(raw_id)}", where=where
         )
     try:
         date = parse_date(record.get("published"))

@@ -77,13 +77,77 @@ def _looks_like_cp1252_text(data: bytes) -> bool:
     return True
 
 
-def decode_bytes(data: bytes, *, declared: str | None = None, allow_legacy: bool = True) -> str:
-    """Decode a text file's bytes.
+def utf16_by_pattern(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when BOM-less bytes have UTF-16's NUL pattern (mostly-ASCII text: every
+    other byte is NUL, on one side only), else None."""
+    sample = data[: _SNIFF_BYTES - _SNIFF_BYTES % 2]
+    if len(sample) < 4:
+        return None
+    if len(sample) % 2:
+        sample = sample[:-1]
+    even, odd = sample[0::2], sample[1::2]
+    nul_even, nul_odd = even.count(0), odd.count(0)
+    half = len(sample) // 2
+    if nul_odd >= 0.6 * half and nul_even <= 0.05 * half:
+        return "utf-16-le"
+    if nul_even >= 0.6 * half and nul_odd <= 0.05 * half:
+        return "utf-16-be"
+    return None
 
-    Order: a UTF-16/UTF-32 BOM; NUL bytes mean binary (:class:`BinaryInputError`); UTF-8 (with or without
-    BOM); the charset the file itself declares (``declared``, e.g. an HTML ``<meta charset>``); then, when
-    ``allow_legacy``, cp1252 (a superset of Latin-1, the usual legacy encoding of French web pages) but only
-    when the bytes are clearly text. Anything else is a :class:`DecodeError` naming the first bad byte.
+
+def _decode_utf16_pattern(data: bytes) -> str | None:
+    codec = utf16_by_pattern(data)
+    if codec is None:
+        return None
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    # text, not a binary format that happens to have NULs every other byte
+    controls = sum(1 for ch in text[:_SNIFF_BYTES] if ord(ch) < 0x20 and ch not in "\t\n\v\f\r")
+    return text if controls <= 0.01 * max(1, min(len(text), _SNIFF_BYTES)) else None
+
+
+def _utf8_shape(data: bytes) -> tuple[int, int, int | None]:
+    """(valid multi-byte UTF-8 characters, invalid bytes, offset of the first invalid byte)."""
+    valid = bad = 0
+    first: int | None = None
+    pos = 0
+    while pos < len(data):
+        try:
+            chunk = data[pos:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            good = data[pos : pos + exc.start].decode("utf-8")
+            valid += sum(1 for ch in good if ord(ch) >= 0x80)
+            if first is None:
+                first = pos + exc.start
+            skip = max(1, exc.end - exc.start)
+            bad += skip
+            pos += exc.start + skip
+            continue
+        valid += sum(1 for ch in chunk if ord(ch) >= 0x80)
+        break
+    return valid, bad, first
+
+
+def decode_bytes(data: bytes, *, declared: str | None = None, allow_legacy: bool = True) -> str:
+    """Decode a text file's bytes (see :func:`decode_bytes_noting`); the warning, if any, is dropped."""
+    return decode_bytes_noting(data, declared=declared, allow_legacy=allow_legacy)[0]
+
+
+def decode_bytes_noting(
+    data: bytes, *, declared: str | None = None, allow_legacy: bool = True
+) -> tuple[str, str | None]:
+    """Decode a text file's bytes: (text, a warning or None).
+
+    Order: a UTF-16/UTF-32 BOM; NUL bytes in UTF-16's pattern (every other byte) mean UTF-16 without a BOM,
+    other NUL bytes mean binary (:class:`BinaryInputError`); UTF-8 (with or without BOM); the charset the
+    file itself declares (``declared``, e.g. an HTML ``<meta charset>``); UTF-8 with a few bad bytes (the
+    file has valid multi-byte UTF-8 characters and no more bad bytes than those) is read with the bad bytes
+    replaced by U+FFFD and a warning naming the first one's offset; then, when ``allow_legacy``, cp1252
+    (a superset of Latin-1, the usual legacy encoding of French web pages) but only when the bytes hold no
+    valid multi-byte UTF-8 at all and are clearly text. Anything else is a :class:`DecodeError` naming the
+    first bad byte.
     """
     for bom, codec in (
         (codecs.BOM_UTF32_LE, "utf-32"),
@@ -93,28 +157,40 @@ def decode_bytes(data: bytes, *, declared: str | None = None, allow_legacy: bool
     ):
         if data.startswith(bom):
             try:
-                return data.decode(codec)
+                return data.decode(codec), None
             except UnicodeDecodeError as exc:
                 raise DecodeError(
                     f"not valid {codec.upper()} despite its byte-order mark ({exc.reason})"
                 ) from None
     if has_nul(data):
+        text = _decode_utf16_pattern(data)
+        if text is not None:
+            return text, None
         raise BinaryInputError("binary content (NUL bytes), not a text document")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         utf8_error = exc
     if declared:
         try:
             codecs.lookup(declared)
-            return data.decode(declared)
+            return data.decode(declared), None
         except (LookupError, UnicodeDecodeError):
             pass
+    valid, bad, first = _utf8_shape(data)
+    if valid and valid >= bad:
+        where = utf8_error.start if first is None else first
+        count = f"{bad} bytes" if bad != 1 else "1 byte"
+        warning = (
+            f"not valid UTF-8 at offset {where} (byte 0x{data[where]:02x}); "
+            f"read as UTF-8 with {count} replaced by U+FFFD"
+        )
+        return data.decode("utf-8-sig", errors="replace"), warning
     if allow_legacy and _looks_like_cp1252_text(data):
-        return data.decode("cp1252")
-    bad = data[utf8_error.start : utf8_error.start + 1].hex()
+        return data.decode("cp1252"), None
+    bad_hex = data[utf8_error.start : utf8_error.start + 1].hex()
     raise DecodeError(
-        f"not valid UTF-8 (byte 0x{bad} at offset {utf8_error.start}); re-save the file as UTF-8"
+        f"not valid UTF-8 (byte 0x{bad_hex} at offset {utf8_error.start}); re-save the file as UTF-8"
     ) from None
 
 

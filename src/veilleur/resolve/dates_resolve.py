@@ -60,7 +60,11 @@ Few = tuple[int, int]
 def resolve(
     expr: DateExpression, published: dt.date | None, *, today: dt.date, anchor: dt.date | None, few: Few
 ) -> DateValue:
-    value = _HANDLERS[expr.kind](expr, published, today, anchor, few)
+    try:
+        value = _HANDLERS[expr.kind](expr, published, today, anchor, few)
+    except (OverflowError, ValueError):
+        # a reference date at the edge of the calendar (0001-01-01, 9999-12-31) pushed past it
+        return DateValue(expression=expr.span.text, note="date out of the calendar's range")
     if expr.qualifier in _QUALIFIER_NOTES:
         value = _with_note(value, _QUALIFIER_NOTES[expr.qualifier])
     return value

@@ -48,11 +48,15 @@ def _marks(n: int) -> str:
 class SQLiteStore(AnalystReads):
     """``Store`` on one SQLite file (or ``":memory:"``). Opening applies pending migrations."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        """``readonly``: a reader's connection (``PRAGMA query_only``) on an existing, migrated ledger: it
+        never takes the write lock, not even to check migrations, so opening one does not wait for a writer
+        (WAL readers and the writer do not block each other)."""
         self.path = str(path)
+        self.readonly = readonly
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
-        if self.path != ":memory:":
+        if self.path != ":memory:" and not readonly:
             Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
         try:
             conn = sqlite3.connect(
@@ -63,10 +67,20 @@ class SQLiteStore(AnalystReads):
         conn.row_factory = sqlite3.Row
         try:
             conn.execute("PRAGMA foreign_keys = ON")
-            if self.path != ":memory:":
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.execute("PRAGMA synchronous = NORMAL")
-            migrate(conn, self.path)
+            if readonly:
+                conn.execute("PRAGMA query_only = ON")
+                version = schema_version(conn)
+                if version != schema.SCHEMA_VERSION:
+                    raise SchemaVersionError(
+                        f"database schema version {version}, this Veilleur reads {schema.SCHEMA_VERSION}; "
+                        "open it once for writing to migrate it",
+                        where=self.path,
+                    )
+            else:
+                if self.path != ":memory:":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                    conn.execute("PRAGMA synchronous = NORMAL")
+                migrate(conn, self.path)
         except VeilleurError:
             conn.close()
             raise
@@ -85,15 +99,67 @@ class SQLiteStore(AnalystReads):
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
-        """A consistent snapshot for multi-statement reads."""
+        """A consistent snapshot for multi-statement reads (inside :meth:`writing` or :meth:`snapshot`,
+        that transaction's)."""
         with self._lock:
             conn = self.conn
+            if conn.in_transaction:
+                yield conn
+                return
             conn.execute("BEGIN")
             try:
                 yield conn
             finally:
                 if conn.in_transaction:
                     conn.execute("COMMIT")
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """One write transaction (``BEGIN IMMEDIATE``) around reads and :meth:`save` calls: no other process
+        writes between the candidate look-up of the ledger stage and the save, so two ingests running at
+        once never both create the same incident. Committed on success, rolled back on any exception."""
+        with self._lock:
+            conn = self.conn
+            if conn.in_transaction:
+                raise StoreError("a transaction is already open on this store", where=self.path)
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot start a write transaction: {exc}", where=self.path) from exc
+            try:
+                yield
+                conn.execute("COMMIT")
+            except BaseException:
+                _rollback(conn)
+                raise
+
+    @contextmanager
+    def snapshot(self, *, hold_lock: bool = True) -> Iterator[None]:
+        """One read transaction: every read inside sees the ledger as it was when the first one ran (WAL
+        snapshot isolation), so a paged export taken during an ingest neither repeats nor misses a row.
+
+        Holds this store's lock until it ends, so no other thread's write slips into it. ``hold_lock=False``
+        is for a store used by one reader only (a server's export streamed from several worker threads,
+        which cannot hand a lock over): it must not be shared meanwhile."""
+        if hold_lock:
+            self._lock.acquire()
+        try:
+            conn = self.conn
+            if conn.in_transaction:
+                yield
+                return
+            with self._lock:
+                conn.execute("BEGIN")
+                conn.execute("SELECT 1 FROM meta LIMIT 1").fetchall()  # the snapshot starts here
+            try:
+                yield
+            finally:
+                with self._lock:
+                    if self._conn is not None and self._conn.in_transaction:
+                        self._conn.execute("COMMIT")
+        finally:
+            if hold_lock:
+                self._lock.release()
 
     def __enter__(self) -> SQLiteStore:
         return self
@@ -165,7 +231,9 @@ class SQLiteStore(AnalystReads):
         where: str | None = None
         with self._lock:
             conn = self.conn
-            conn.execute("BEGIN IMMEDIATE")
+            outer = conn.in_transaction  # inside writing(): that transaction commits
+            if not outer:
+                conn.execute("BEGIN IMMEDIATE")
             try:
                 now = _now()
                 to_store: list[tuple[Document, Sequence[Event]]] = []
@@ -192,7 +260,8 @@ class SQLiteStore(AnalystReads):
                         new_event, new_sources = self._save_event(conn, event, now)
                         events_added += new_event
                         sources_added += new_sources
-                conn.execute("COMMIT")
+                if not outer:
+                    conn.execute("COMMIT")
             except BaseException as exc:
                 _rollback(conn)
                 if isinstance(exc, StoreError):

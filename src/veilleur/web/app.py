@@ -3,20 +3,22 @@
     from veilleur.web.app import create_app
     app = create_app(settings)          # an ASGI app; ``veilleur serve`` runs it with uvicorn
 
-The store is opened once when the app starts and shared by the request threads (the SQLite store
-serialises them). Every endpoint reads, except ``POST /api/documents``, which ingests and needs the bearer
-token of ``Settings.api_token`` (``VEILLEUR_API_TOKEN``): without one configured the API is read-only.
+The store is opened once when the app starts; each request reads through a read-only connection of a
+pool (``web/readers.py``: WAL readers do not queue behind one another or behind the writer), and each
+export through one of its own, in one snapshot. Every endpoint reads, except ``POST /api/documents``, which
+ingests and needs the bearer token of ``Settings.api_token`` (``VEILLEUR_API_TOKEN``): without one
+configured the API is read-only.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi import Body, Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
@@ -27,8 +29,9 @@ from veilleur.errors import VeilleurError
 from veilleur.settings import Settings
 from veilleur.store.base import EventQuery, Store
 from veilleur.web import models, views
-from veilleur.web.exporting import EXPORT_TYPES, export_chunks
+from veilleur.web.exporting import EXPORT_TYPES, export_chunks, private_export_chunks
 from veilleur.web.params import MAX_OFFSET, MAX_TEXT, event_query
+from veilleur.web.readers import ReaderPool
 from veilleur.web.security import SecurityHeaders, allowed_hosts, content_security_policy, token_matches
 
 STATIC = Path(__file__).parent / "static"
@@ -57,15 +60,23 @@ def create_app(settings: Settings, *, store: Store | None = None, host: str = "1
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if store is not None:
-            yield
+            app.state.readers = _reader_pool(store)
+            try:
+                yield
+            finally:
+                if app.state.readers is not None:
+                    app.state.readers.close()
             return
         from veilleur.api import open_ledger
 
         opened = open_ledger(settings, create=False)
         app.state.store = opened
+        app.state.readers = _reader_pool(opened)
         try:
             yield
         finally:
+            if app.state.readers is not None:
+                app.state.readers.close()
             opened.close()
 
     app = FastAPI(
@@ -81,6 +92,7 @@ def create_app(settings: Settings, *, store: Store | None = None, host: str = "1
     if store is not None:
         app.state.store = store
     app.state.ingest_lock = threading.Lock()
+    app.state.readers = None  # set at start-up: a pool of read-only connections (web/readers.py)
     app.state.pipeline = None
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(host))
     app.add_middleware(SecurityHeaders, csp=csp)  # outermost: refusals get the headers too
@@ -94,9 +106,25 @@ def create_app(settings: Settings, *, store: Store | None = None, host: str = "1
     return app
 
 
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
+def _reader_pool(store: Store) -> ReaderPool | None:
+    """A pool of read-only connections to the store's file (None for an in-memory or non-SQLite store,
+    which then serves every request itself)."""
+    from veilleur.store.sqlite import SQLiteStore
+
+    if not isinstance(store, SQLiteStore) or store.path == ":memory:" or store.path.startswith("file:"):
+        return None
+    return ReaderPool(store.path)
+
+
+def _store(request: Request) -> Iterator[Store]:
+    """The store a request reads: a read-only connection of the pool (readers do not queue behind one
+    another or behind the writer), or the shared store when there is no pool."""
+    readers: ReaderPool | None = getattr(request.app.state, "readers", None)
+    if readers is None:
+        yield request.app.state.store
+        return
+    with readers.reader() as reader:
+        yield reader
 
 
 StoreDep = Annotated[Store, Depends(_store)]
@@ -142,7 +170,7 @@ def _routes(app: FastAPI) -> None:
         )
 
     @app.get(
-        "/api/events/{event_id}",
+        "/api/events/{event_id:path}",
         response_model=models.EventDetail,
         responses={404: {"model": models.ErrorOut}},
         tags=["events"],
@@ -212,16 +240,29 @@ def _routes(app: FastAPI) -> None:
         tags=["events"],
     )
     def export(
-        store: StoreDep,
+        request: Request,
         query: Query_,
         format: Annotated[
             Literal["csv", "geojson", "jsonl"],
             Query(description="csv: ACLED's columns; geojson: points; jsonl: the export record"),
         ] = "csv",
+        raw: Annotated[
+            bool,
+            Query(description="CSV for machines: cells starting with = + - @ are not neutralised with a '"),
+        ] = False,
     ) -> StreamingResponse:
-        """Every matching event as a download, streamed (the same writers as ``veilleur export``)."""
+        """Every matching event as a download, streamed (the same writers as ``veilleur export``), read in
+        one snapshot of the ledger (an export taken during an ingest has no duplicate or missing row). CSV
+        cells a spreadsheet would run as a formula get a leading ``'`` unless ``raw=true``."""
+        shared: Store = request.app.state.store
+        from veilleur.store.sqlite import SQLiteStore
+
+        if isinstance(shared, SQLiteStore) and shared.path != ":memory:":
+            chunks = private_export_chunks(shared.path, query, format, raw=raw)
+        else:  # an in-memory store shared by every request: read page by page, as before
+            chunks = export_chunks(shared, query, format, raw=raw, snapshot=False)
         return StreamingResponse(
-            export_chunks(store, query, format),
+            chunks,
             media_type=EXPORT_TYPES[format],
             headers={"content-disposition": f'attachment; filename="veilleur-events.{format}"'},
         )
@@ -241,7 +282,7 @@ def _routes(app: FastAPI) -> None:
         )
 
     @app.get(
-        "/api/documents/{document_id}",
+        "/api/documents/{document_id:path}",
         response_model=models.DocumentOut,
         responses={404: {"model": models.ErrorOut}},
         tags=["documents"],
@@ -258,19 +299,39 @@ def _routes(app: FastAPI) -> None:
     @app.post(
         "/api/documents",
         response_model=models.IngestOut,
-        responses={401: {"model": models.ErrorOut}, 413: {"model": models.ErrorOut}},
+        responses={
+            207: {"model": models.IngestOut, "description": "some documents were not read (see results)"},
+            401: {"model": models.ErrorOut},
+            413: {"model": models.ErrorOut},
+            422: {"description": "no document was read (an IngestOut, see results), or the body is not an array"},
+        },
         dependencies=[Depends(_require_token)],
         tags=["documents"],
     )
-    def ingest(request: Request, documents: list[models.DocumentIn]) -> dict[str, Any]:
+    def ingest(
+        request: Request,
+        documents: Annotated[
+            list[Any],
+            Body(
+                description="a JSON array of documents (the documents contract: objects like DocumentIn); "
+                "each is judged on its own",
+                json_schema_extra={"items": models.DocumentIn.model_json_schema()},
+            ),
+        ],
+    ) -> JSONResponse:
         """Ingest articles (the JSON Lines documents contract, as a JSON array): extract their events and
-        store both. Needs ``Authorization: Bearer <token>`` with the server's ``VEILLEUR_API_TOKEN``; a
+        store both. Each document is judged on its own: 200 when every one was read, 207 (Multi-Status)
+        when some were not, 422 when none was; ``results`` says what became of each, with its problem and
+        stable code. Needs ``Authorization: Bearer <token>`` with the server's ``VEILLEUR_API_TOKEN``; a
         server started without one refuses (the API is read-only by default)."""
         if len(documents) > MAX_INGEST:
             raise HTTPException(413, f"at most {MAX_INGEST} documents per request")
+        if not documents:
+            raise HTTPException(422, "no documents: post a JSON array of documents")
         from veilleur.web.ingesting import ingest_documents
 
-        return ingest_documents(request.app.state, request.app.state.settings, documents)
+        status, report = ingest_documents(request.app.state, request.app.state.settings, documents)
+        return JSONResponse(report, status_code=status)
 
 
 def _require_token(

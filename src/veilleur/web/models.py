@@ -179,13 +179,34 @@ class DocumentIn(BaseModel):
     outlet: str | None = Field(default=None, max_length=500)
 
 
+class DocumentResult(BaseModel):
+    """What became of one posted document: ``status`` 200 (read: stored, or already stored) or 422 (not
+    stored: ``problem`` says why, with its stable code)."""
+
+    index: int
+    id: str | None
+    status: int
+    outcome: str = Field(
+        description="added, already stored (the same id, or the same text from the same outlet), "
+        "failed (read but not processed) or not read"
+    )
+    problem: str | None = None
+    warning: str | None = None
+
+
 class IngestOut(BaseModel):
+    """The whole request's counts, and one result per posted document. The response is 200 when every
+    document was read, 207 when some were not, 422 when none was."""
+
     documents_read: int
     documents_added: int
     documents_skipped: int
     events_added: int
+    events_joined: int = 0
     sources_added: int
     problems: list[str]
+    warnings: list[str] = []
+    results: list[DocumentResult] = []
 
 
 class ErrorOut(BaseModel):
