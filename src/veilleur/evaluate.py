@@ -8,9 +8,10 @@ Matching, per document: a predicted event is compatible with a reference event w
 within the reference ``radius_km`` and its date lies within ``[date_min - 1 day, date_max + 1 day]`` (a
 missing date on either side does not block the match). Compatible pairs are assigned greedily: required
 reference events before optional ones (an optional background event must not take the only prediction a
-required one needed), then cheapest first (distance / radius + date gap / 2 + type disagreement). Optional reference events absorb matches
-without counting; unmatched predictions are false positives. Strict true positives also have the right
-sub-event type (or one the reference ``also_accept``\\ s) and a date inside the reference range.
+required one needed), then cheapest first (distance / radius + date gap / 2 + type disagreement). Optional
+reference events absorb matches without counting; unmatched predictions are false positives. Strict true
+positives also have the right sub-event type (or one the reference ``also_accept``\\ s) and a date inside
+the reference range.
 """
 
 from __future__ import annotations

@@ -203,6 +203,12 @@ def plausible(best: Scored, ranked: Sequence[Scored], ctx: Context) -> bool:
     if e.kind == "facility" and ctx.kind is not None and compat == 0 and ctx.kind in FACILITY_HINTS:
         return in_ctx or near_ok
     small = e.kind in ("place", "feature") and e.population < 1000
+    if ctx.countries and not in_ctx and not near_ok and e.kind in ("place", "feature") and e.match > 0:
+        # the article's countries are a constraint: a town abroad reached only through another of its names
+        # ("Lazaret" in an article about Niamey is not a Vietnamese district) is refused, unless it is a
+        # world city whose exonym everybody uses ("Londres")
+        if e.population < 500_000:
+            return False
     if ctx.countries and not in_ctx and not near_ok:
         if e.kind in ("place", "feature") and e.population < 50000:
             # a town just across the border of the article's country, spelled as GeoNames spells it
