@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.server
 import io
 import json
+import os
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -16,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RunCli
+from conftest import SAMPLE_INPUTS, SAMPLES, RunCli
+from veilleur import evaluate
 from veilleur.errors import GazetteerError
 from veilleur.geo import ranker, sources
 from veilleur.geo.countries import Countries
@@ -272,3 +274,17 @@ def test_places_command_shows_candidates_scores_and_the_event(run_cli: RunCli) -
     mopti = next(i for i, line in enumerate(lines) if line.startswith("'mopti'"))
     assert "ML" in lines[mopti] and "Mopti" in lines[mopti + 1] and "score" in lines[mopti + 1]
     assert any(line.startswith("event: ") and "Mopti" in line for line in lines)
+
+
+def test_the_samples_need_no_imported_gazetteer(run_cli: RunCli, tmp_path: Path) -> None:
+    """What a user's clone does on its first run (``scripts/run_sample.sh``): the bundled gazetteer alone, no
+    GeoNames file imported. The sample reports are placed as well as with the imported dumps."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    env = {"VEILLEUR_CACHE": str(base / "veilleur-tests-bundled")}  # its index is built once per machine
+    assert sources.imported_files(Path(env["VEILLEUR_CACHE"])) == []
+    db = str(tmp_path / "s.db")
+    stored = run_cli("--db", db, "ingest", *map(str, SAMPLE_INPUTS), "--no-progress", **env)
+    assert stored.returncode == 0, stored.stderr
+    scored = run_cli("--db", db, "eval", str(SAMPLES / "gold.json"), "--json", **env)
+    result = json.loads(scored.stdout)
+    assert result["events"]["f1"] == 1.0, "\n".join(evaluate.report_lines(result))

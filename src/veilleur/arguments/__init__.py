@@ -340,7 +340,7 @@ def article_countries(document: Document, doc: Doc, res: Resources) -> list[str]
     """The article's countries, most mentioned first: country names and demonyms, then the countries of the
     well-known places it names ("Niamey" says Niger when the article never writes "Niger")."""
     counts: Counter[str] = res.gazetteer.countries_in(document.text, res.lang)
-    places: Counter[str] = Counter()
+    places: Counter[str] = Counter()  # votes (floats: an alternate name weighs half)
     for ent in doc.ents:
         if ent.label_ in ("LOC", "GPE"):
             # a name that only one country has, at its closest spelling ("Aguelhok", "Niamey", "Jisr al-Choghour")
@@ -354,7 +354,9 @@ def article_countries(document: Document, doc: Doc, res: Resources) -> list[str]
             best = min((c.match for c in cands), default=None)
             found = {c.country for c in cands if c.match == best}
             if len(found) == 1:
-                places[found.pop()] += 1
+                # a name that is only another name of the place ("Lazaret" for a district abroad) says less
+                # than a place's own name
+                places[found.pop()] += 1 if best == 0 else 0.5  # type: ignore[assignment]
     ranked = [c for c, _ in counts.most_common()]
     return ranked + [c for c, _ in places.most_common() if c not in ranked]
 
