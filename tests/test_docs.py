@@ -61,7 +61,7 @@ COMMANDS = subcommands(PARSER)
 
 
 def test_the_parser_has_the_commands_the_brief_names() -> None:
-    assert set(COMMANDS) == {"ingest", "events", "export", "eval", "sources", "serve", "report"}
+    assert set(COMMANDS) == {"ingest", "events", "export", "eval", "sources", "serve", "report", "places", "gazetteer"}
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
