@@ -203,6 +203,32 @@ def _plural_vague(sent: SpacySpan, c: _Candidate, places: list[PlaceMention], le
     return True
 
 
+def _reference(sent: SpacySpan, c: _Candidate, lex: Lexicon) -> bool:
+    """ "l'attentat de Londres", "cette attaque", "son attaque": a definite, demonstrative or possessive trigger noun
+    refers to an incident the reader already knows; without a date or a toll of its own it tells nothing new."""
+    if c.hit.is_verb:
+        return False
+    tok = sent.doc[c.hit.head]
+    if any(
+        ch.dep_ in ("nmod", "obl") and any("Ind" in d.morph.get("Definite", []) for d in ch.children if d.dep_ == "det")
+        for ch in tok.children
+    ):
+        return False  # "l'explosion d'une bombe", "l'attaque d'un convoi": the complement tells something new
+    for ch in tok.children:
+        if ch.dep_ == "det" and (
+            "Def" in ch.morph.get("Definite", [])
+            or ch.morph.get("PronType", []) == ["Dem"]
+            or "Yes" in ch.morph.get("Poss", [])
+            or token_keys(ch) & lex.anaphoric
+        ):
+            return True
+        if ch.dep_ == "case" and "Def" in ch.morph.get("Definite", []):
+            return True  # "lors de l'attaque" parsed with a fused article ("du", "au", "aux")
+        if ch.dep_ == "amod" and token_keys(ch) & lex.anaphoric:
+            return True
+    return False
+
+
 def _distinct(sent: SpacySpan, hit: TriggerHit, lex: Lexicon) -> bool:
     """ "parallèlement à l'attaque", "après l'attaque": a trigger introduced as another incident."""
     tok = sent.doc[hit.head]
@@ -430,6 +456,7 @@ def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequen
             if len(chosen) >= 3:
                 continue  # a list of places is a summary of many incidents, not one
             date = _date_for(sent, c.hit, res, document.published, c.scope, skip_chars)
+            reference = date is None and not tolls and _reference(sent, c, res.lexicon)
             if date is None and c.reading.background:
                 continue  # an incident told as background ("avaient attaqué ... en 2019") with no date of its own
             if date is None:
@@ -474,6 +501,7 @@ def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequen
                         evidence=[sent_span],
                         score=c.coding_strength / 3,
                         notes=list(c.reading.why),
+                        reference=reference,
                     )
                 )
     return mentions

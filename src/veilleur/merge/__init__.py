@@ -97,7 +97,11 @@ def merge_mentions(
     rules = rules or MergeRules()
     groups: list[_Group] = []
     placeless: list[Mention] = []
+    references: list[Mention] = []
     for m in mentions:
+        if m.reference:
+            references.append(m)
+            continue
         if m.place is None:
             placeless.append(m)
             continue
@@ -108,6 +112,14 @@ def merge_mentions(
             target.mentions.append(m)
     for m in placeless:
         fits = [g for g in groups if _compatible(g, m, rules) and g.best.sub_event_type == m.sub_event_type]
+        if len(fits) == 1:
+            fits[0].mentions.append(m)
+    # a mention that refers back to an incident ("l'attentat de X", "cette attaque") joins the one event it can
+    # name, whatever coding its bare noun guessed; it never makes an event of its own
+    for m in references:
+        fits = [g for g in groups if _places_ok(g.place, m.place, rules) and _dates_ok(g.date, m.date, rules)]
+        if len(fits) > 1:
+            fits = [g for g in fits if _types_ok(g, m)]
         if len(fits) == 1:
             fits[0].mentions.append(m)
     # an incident the article only mentions to deny it ("l'armée a démenti toute attaque") is not recorded
