@@ -229,6 +229,34 @@ def _reference(sent: SpacySpan, c: _Candidate, lex: Lexicon) -> bool:
     return False
 
 
+def _accidental_explosions(sents: list[SpacySpan], lex: Lexicon) -> bool:
+    """Whether the article puts an explosion down to an accident (gas, a factory, stored chemicals) and never
+    calls one an attack."""
+    if not lex.accident:
+        return False
+    accident = False
+    for sent in sents:
+        if any(h.frame.name == "explosion" for h in find_triggers(sent, lex)):
+            tokens = list(sent)
+            if find_phrases(tokens, lex.hostile):
+                return False
+            accident = accident or bool(find_phrases(tokens, lex.accident))
+    return accident
+
+
+def _aggregate(sent: SpacySpan, c: _Candidate, lang: str, lex: Lexicon) -> bool:
+    """ "51 attaques", "33.769 attentats ont eu lieu": a trigger noun counted many times is a running total."""
+    if c.hit.is_verb:
+        return False
+    tok = sent.doc[c.hit.head]
+    for ch in tok.children:
+        if ch.dep_ == "nummod" or (ch.like_num and ch.i < tok.i):
+            value = parse_number(ch.text, lang)
+            if value is not None and value >= lex.aggregate_count:
+                return True
+    return False
+
+
 def _distinct(sent: SpacySpan, hit: TriggerHit, lex: Lexicon) -> bool:
     """ "parallèlement à l'attaque", "après l'attaque": a trigger introduced as another incident."""
     tok = sent.doc[hit.head]
@@ -429,7 +457,10 @@ def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequen
     mentions: list[Mention] = []
     sents = list(doc.sents)
     skip_chars = dateline_end(document.text)
+    accidental: bool | None = None  # computed on first need
     for k, sent in enumerate(sents):
+        if sent.text.rstrip().endswith("?"):
+            continue  # a question reports nothing
         hits = find_triggers(sent, res.lexicon)
         if not hits:
             continue
@@ -448,6 +479,11 @@ def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequen
         for c in cands:
             if not _concrete(c, bool(tolls), res.lexicon) or _plural_vague(sent, c, places, res.lexicon):
                 continue
+            if c.hit.frame.name == "explosion":
+                if accidental is None:
+                    accidental = _accidental_explosions(sents, res.lexicon)
+                if accidental and not find_phrases(list(sent), res.lexicon.hostile):
+                    continue  # "une explosion due au gaz", "l'explosion d'un entrepôt": not political violence
             chosen = _choose_places(
                 sent, c.hit, places, c.scope, own_only=_distinct(sent, c.hit, res.lexicon)
             )
@@ -456,6 +492,8 @@ def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequen
             if len(chosen) >= 3:
                 continue  # a list of places is a summary of many incidents, not one
             date = _date_for(sent, c.hit, res, document.published, c.scope, skip_chars)
+            if date is None and _aggregate(sent, c, res.lang, res.lexicon):
+                continue  # "51 attaques concentrées sur 8 pays": a count over no given day is a running total
             reference = date is None and not tolls and _reference(sent, c, res.lexicon)
             if date is None and c.reading.background:
                 continue  # an incident told as background ("avaient attaqué ... en 2019") with no date of its own

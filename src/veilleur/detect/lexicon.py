@@ -122,6 +122,12 @@ class Lexicon:
     source_nouns: frozenset[str]
     attribution: frozenset[str]
     protest_outcomes: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]  # (outcome, cue phrases)
+    # an explosion the article puts down to an accident (gas, industry) is not political violence...
+    accident: tuple[tuple[str, ...], ...] = ()
+    # ...unless its own sentence says otherwise
+    hostile: tuple[tuple[str, ...], ...] = ()
+    # a plural trigger counted at least this many times ("51 attaques") is a running total, not an incident
+    aggregate_count: int = 3
 
 
 def _coding(where: str, table: dict[str, Any]) -> Coding:
@@ -227,4 +233,7 @@ def load_lexicon(code: str) -> Lexicon:
             for po in [trig.get("protest_outcomes", {})]
             for k in ("lethal", "violent", "intervention")
         ),
+        accident=_phrases(f"lang/{code}/triggers.toml [accident]", trig.get("accident", {}), "cues"),
+        hostile=_phrases(f"lang/{code}/triggers.toml [accident]", trig.get("accident", {}), "hostile"),
+        aggregate_count=int(links.get("aggregate_count", 3)),
     )
