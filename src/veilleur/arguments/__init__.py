@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from veilleur.arguments.places import PlaceMention, find_places
-from veilleur.arguments.roles import assign_actors, reporter_text
+from veilleur.arguments.roles import assign_actors, reporter_text, speaker_text
 from veilleur.detect import (
     Coding,
     Lexicon,
@@ -210,7 +210,9 @@ def _reference(sent: SpacySpan, c: _Candidate, lex: Lexicon) -> bool:
         return False
     tok = sent.doc[c.hit.head]
     if any(
-        ch.dep_ in ("nmod", "obl") and any("Ind" in d.morph.get("Definite", []) for d in ch.children if d.dep_ == "det")
+        ch.dep_ == "nmod"
+        and any("Ind" in d.morph.get("Definite", []) for d in ch.children if d.dep_ == "det")
+        and any(k.lower_ in ("de", "d'", "d’") for k in ch.children if k.dep_ == "case")
         for ch in tok.children
     ):
         return False  # "l'explosion d'une bombe", "l'attaque d'un convoi": the complement tells something new
@@ -255,6 +257,35 @@ def _aggregate(sent: SpacySpan, c: _Candidate, lang: str, lex: Lexicon) -> bool:
             if value is not None and value >= lex.aggregate_count:
                 return True
     return False
+
+
+def _statement(sent: SpacySpan, lex: Lexicon) -> tuple[Claim, Token, Token | None] | None:
+    """A claim or a denial told in a sentence of its own, about the incident told before it: "X a démenti toute
+    implication", "X a nié avoir mené cette frappe", "X a revendiqué la responsabilité". (status, verb, speaker)."""
+    for tok in sent:
+        keys = token_keys(tok)
+        if tok.pos_ != "VERB":
+            continue
+        if keys & lex.denied:
+            status = Claim.DENIED
+        elif keys & lex.claimed:
+            status = Claim.CLAIMED
+        else:
+            continue
+        subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubj:pass")), None)
+        agent = next((c for c in tok.children if c.dep_ == "obl:agent"), None)
+        if any(token_keys(c) & lex.negation for c in tok.children if c.dep_ in ("advmod", "det", "cc")) or (
+            subject is not None and any(token_keys(c) & lex.negation for c in subject.children if c.dep_ == "det")
+        ):
+            continue  # "aucun groupe n'a revendiqué"
+        objects = [c for c in tok.children if c.dep_ in ("obj", "nsubj:pass")]
+        clause = any(c.dep_ in ("xcomp", "ccomp") for c in tok.children)
+        about = clause or any(
+            token_keys(t) & lex.statement_objects for o in objects for t in (o, *o.children) if t.dep_ != "det"
+        ) or any(token_keys(d) & lex.anaphoric for o in objects for d in o.children if d.dep_ == "det")
+        if about:
+            return status, tok, agent if agent is not None else (subject if tok.dep_ != "acl" else None)
+    return None
 
 
 def _distinct(sent: SpacySpan, hit: TriggerHit, lex: Lexicon) -> bool:
@@ -462,6 +493,25 @@ def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequen
         if sent.text.rstrip().endswith("?"):
             continue  # a question reports nothing
         hits = find_triggers(sent, res.lexicon)
+        said = _statement(sent, res.lexicon)
+        if said is not None and not any(read_modality(sent, h, res.lexicon).claim is said[0] for h in hits):
+            status, verb, speaker = said
+            sent_span = Span(sent.start_char, sent.end_char, sent.text)
+            mentions.append(
+                Mention(
+                    document_id=document.id,
+                    trigger=Span(verb.idx, verb.idx + len(verb.text), verb.text),
+                    sentence=sent_span,
+                    event_type="",
+                    sub_event_type="",
+                    claim=status,
+                    reporting_source=speaker_text(speaker, res.lexicon) if speaker is not None else None,
+                    evidence=[sent_span],
+                    score=0.0,
+                    notes=[f"{status.value} in a sentence of its own"],
+                    reference=True,
+                )
+            )
         if not hits:
             continue
         cands = []
@@ -497,7 +547,9 @@ def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequen
             reference = date is None and not tolls and _reference(sent, c, res.lexicon)
             if date is None and c.reading.background:
                 continue  # an incident told as background ("avaient attaqué ... en 2019") with no date of its own
-            if date is None:
+            if reference:
+                date = DateValue()  # it joins the event it names, whose date that event tells
+            elif date is None:
                 if not ref_done:
                     ref_date, ref_done = reference_date(doc, res, document.published), True
                 date = ref_date
@@ -513,6 +565,8 @@ def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequen
             ):
                 fatalities = 0  # a protest that was not met with lethal force has no dead
             claim = c.reading.claim
+            if claim is Claim.REPORTED and find_phrases(list(sent), res.lexicon.hedge_phrases):
+                claim = Claim.HEDGED  # "selon des sources non confirmées", "une frappe présumée"
             reporter = reporter_text(sent, c.reading, res.lexicon)
             sent_span = Span(sent.start_char, sent.end_char, sent.text)
             trig = sent.doc[c.hit.start : c.hit.end]

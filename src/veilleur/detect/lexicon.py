@@ -126,6 +126,10 @@ class Lexicon:
     accident: tuple[tuple[str, ...], ...] = ()
     # ...unless its own sentence says otherwise
     hostile: tuple[tuple[str, ...], ...] = ()
+    # objects of a claim or denial told in a sentence of its own ("a démenti toute implication")
+    statement_objects: frozenset[str] = frozenset()
+    # phrases that hedge a sentence's whole report ("selon des sources non confirmées")
+    hedge_phrases: tuple[tuple[str, ...], ...] = ()
     # a plural trigger counted at least this many times ("51 attaques") is a running total, not an incident
     aggregate_count: int = 3
 
@@ -236,4 +240,6 @@ def load_lexicon(code: str) -> Lexicon:
         accident=_phrases(f"lang/{code}/triggers.toml [accident]", trig.get("accident", {}), "cues"),
         hostile=_phrases(f"lang/{code}/triggers.toml [accident]", trig.get("accident", {}), "hostile"),
         aggregate_count=int(links.get("aggregate_count", 3)),
+        statement_objects=_set(rw, rep, "statement_objects"),
+        hedge_phrases=_phrases(rw, rep, "hedge_phrases"),
     )

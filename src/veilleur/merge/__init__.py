@@ -118,12 +118,40 @@ def merge_mentions(
     # name, whatever coding its bare noun guessed; it never makes an event of its own
     for m in references:
         fits = [g for g in groups if _places_ok(g.place, m.place, rules) and _dates_ok(g.date, m.date, rules)]
-        if len(fits) > 1:
+        if not m.sub_event_type:
+            # a claim or a denial in a sentence of its own is said of the incident told last before it
+            before = [g for g in fits if min(x.sentence.start for x in g.mentions) <= m.sentence.start]
+            fits = [max(before, key=lambda g: max(x.sentence.start for x in g.mentions if x.sentence.start
+                                                  <= m.sentence.start))] if before else fits[:1]
+        elif len(fits) > 1:
             fits = [g for g in fits if _types_ok(g, m)]
         if len(fits) == 1:
             fits[0].mentions.append(m)
-    # an incident the article only mentions to deny it ("l'armée a démenti toute attaque") is not recorded
-    return [_to_event(document, g) for g in groups if any(m.claim is not Claim.DENIED for m in g.mentions)]
+    # an incident the article reports only to deny it is still recorded, with the denying source
+    return [_to_event(document, g) for g in groups]
+
+
+# which status a document's source takes when its sentences disagree: a claim or a denial is news, a hedge
+# counts only when nothing is said plainly
+_CLAIM_ORDER = (Claim.CLAIMED, Claim.DENIED, Claim.REPORTED, Claim.HEDGED)
+
+
+def _source_claim(mentions: Sequence[Mention]) -> tuple[Claim, str | None]:
+    """The source's claim status and who says so ("Résistance islamique en Irak; denied by Kataëb Hezbollah")."""
+    claims = {m.claim for m in mentions}
+    claim = next(c for c in _CLAIM_ORDER if c in claims)
+    first = next((m.reporting_source for m in mentions if m.claim is claim and m.reporting_source), None)
+    others = []
+    for other in (Claim.CLAIMED, Claim.DENIED):
+        if other is claim:
+            continue
+        who = next((m.reporting_source for m in mentions if m.claim is other and m.reporting_source), None)
+        if who:
+            others.append(f"{other.value} by {who}")
+    if first is None:
+        first = next((m.reporting_source for m in mentions if m.reporting_source), None)
+    parts = [p for p in (first, *others) if p]
+    return claim, "; ".join(parts) if parts else None
 
 
 def _to_event(document: Document, g: _Group) -> Event:
@@ -142,18 +170,12 @@ def _to_event(document: Document, g: _Group) -> Event:
     )
     actor2 = next((m.actor2 for m in g.mentions if m.actor2), None)
     killed = [m.fatalities for m in g.mentions if m.fatalities is not None]
-    claims = {m.claim for m in g.mentions}
-    claim = (
-        Claim.CLAIMED
-        if Claim.CLAIMED in claims
-        else (Claim.REPORTED if Claim.REPORTED in claims else sorted(claims, key=lambda c: c.value)[0])
-    )
+    claim, reporter = _source_claim(g.mentions)
     evidence: list[Span] = []
     for m in g.mentions:
         for ev in m.evidence:
             if ev not in evidence:
                 evidence.append(ev)
-    reporters = [m.reporting_source for m in g.mentions if m.reporting_source]
     date = g.date
     notes = [date.note] if date.note else []
     source = Source(
@@ -162,7 +184,7 @@ def _to_event(document: Document, g: _Group) -> Event:
         published=document.published,
         outlet=document.outlet,
         claim=claim,
-        reporting_source=reporters[0] if reporters else None,
+        reporting_source=reporter,
         fatalities=min(killed) if killed else None,
         evidence=sorted(evidence, key=lambda s: s.start),
     )
