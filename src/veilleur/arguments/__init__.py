@@ -494,7 +494,7 @@ def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequen
             continue  # a question reports nothing
         hits = find_triggers(sent, res.lexicon)
         said = _statement(sent, res.lexicon)
-        if said is not None and not any(read_modality(sent, h, res.lexicon).claim is said[0] for h in hits):
+        if said is not None:
             status, verb, speaker = said
             sent_span = Span(sent.start_char, sent.end_char, sent.text)
             mentions.append(
@@ -548,6 +548,8 @@ def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequen
             if date is None and c.reading.background:
                 continue  # an incident told as background ("avaient attaqué ... en 2019") with no date of its own
             if reference:
+                # only the trigger's own places ("l'attentat de X"): a speaker's city is not where it happened
+                chosen = _choose_places(sent, c.hit, places, c.scope, own_only=True)
                 date = DateValue()  # it joins the event it names, whose date that event tells
             elif date is None:
                 if not ref_done:

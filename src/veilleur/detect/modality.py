@@ -211,6 +211,10 @@ def read_modality(sent: SpacySpan, hit: TriggerHit, lex: Lexicon) -> Reading:
             r.modality, r.why = Modality.GENERIC, [f"commemoration '{gov.text}'"]
             return r
         if rel in _SUBJ:
+            if rel == "nsubj:pass" and keys & (lex.claimed | lex.denied) and not _negated(gov, lex):
+                # "l'attaque a été revendiquée par X", "l'attaque a été démentie par X"
+                r.claim = Claim.CLAIMED if keys & lex.claimed else Claim.DENIED
+                r.claimant = next((c for c in gov.children if c.dep_ == "obl:agent"), None)
             if not hit.is_verb and cur.i == tok.i:
                 # a noun subject is presupposed ("l'attentat du 19 janvier aurait débouché sur...") unless its verb
                 # is itself a plain conditional or future ("s'ajouteraient les raids")
