@@ -116,6 +116,8 @@ class Mention:
     # a mention that only refers back to an incident ("l'attentat de X", "cette attaque"): it joins the event it
     # names and never makes one of its own
     reference: bool = False
+    # the sentence gives only wounded ("faisant 29 blessés"): no dead, unless another sentence gives a figure
+    wounded_only: bool = False
 
 
 @dataclass(frozen=True)

@@ -165,9 +165,21 @@ def _victims(sent: SpacySpan, c: _Candidate, res: Resources) -> int | None:
     if c.hit.frame.name != "kill" or not c.hit.is_verb:
         return None
     trig = sent.doc[c.hit.head]
-    if any(ch.dep_ == "aux:pass" for ch in trig.children):
+    passive = any(ch.dep_ == "aux:pass" for ch in trig.children)
+    objs = [ch for ch in trig.children if ch.dep_ == ("nsubj:pass" if passive else "obj")]
+    if passive and objs:
+        # "un journaliste a été tué", "trois soldats ont été tués": the figure on the subject, else one person
+        subj = objs[0]
+        words = [t.text for t in sent.doc[subj.left_edge.i : subj.i + 1]]
+        value = parse_number(" ".join(words), res.lang)
+        if value is not None:
+            return value
+        if subj.pos_ in ("NOUN", "PROPN") and "Sing" in subj.morph.get("Number", []) and not any(
+            ch.dep_ in ("conj", "nummod") for ch in subj.children
+        ):
+            return 1
         return None
-    for obj in (ch for ch in trig.children if ch.dep_ == "obj"):
+    for obj in objs:
         words = [t.text for t in sent.doc[obj.left_edge.i : obj.i]]
         while words and words[-1].lower() in ("de", "d'", "d’", "of"):
             words.pop()
@@ -561,6 +573,7 @@ def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequen
             )
             killed = [t.killed for t in tolls if t.killed is not None]
             fatalities = min(killed) if killed else _victims(sent, c, res)
+            wounded_only = fatalities is None and any(t.wounded is not None for t in tolls)
             if fatalities is None and c.coding.sub_event_type in (
                 "Peaceful protest",
                 "Protest with intervention",
@@ -596,6 +609,7 @@ def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequen
                         score=c.coding_strength / 3,
                         notes=list(c.reading.why),
                         reference=reference,
+                        wounded_only=wounded_only,
                     )
                 )
     return mentions

@@ -170,6 +170,8 @@ def _to_event(document: Document, g: _Group) -> Event:
     )
     actor2 = next((m.actor2 for m in g.mentions if m.actor2), None)
     killed = [m.fatalities for m in g.mentions if m.fatalities is not None]
+    if not killed and any(m.wounded_only for m in g.mentions):
+        killed = [0]  # wounded and no dead: ACLED's toll is 0
     claim, reporter = _source_claim(g.mentions)
     evidence: list[Span] = []
     for m in g.mentions:
