@@ -571,6 +571,8 @@ def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequen
             roles = assign_actors(
                 sent, c.hit, c.reading, res.actors, country, c.coding, res.lexicon, res.gazetteer.countries
             )
+            if roles.actor2 is None and c.coding.event_type == "Violence against civilians":
+                roles.actor2 = res.actors.civilians(country)  # ACLED: the target of this type is civilians
             killed = [t.killed for t in tolls if t.killed is not None]
             fatalities = min(killed) if killed else _victims(sent, c, res)
             wounded_only = fatalities is None and any(t.wounded is not None for t in tolls)
