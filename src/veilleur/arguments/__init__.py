@@ -561,7 +561,8 @@ def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequen
                 continue  # an incident told as background ("avaient attaqué ... en 2019") with no date of its own
             if reference:
                 # only the trigger's own places ("l'attentat de X"): a speaker's city is not where it happened
-                chosen = _choose_places(sent, c.hit, places, c.scope, own_only=True)
+                own_scope = _own_scope(sent, c.scope, res.lexicon)  # not "depuis Bamako"
+                chosen = _choose_places(sent, c.hit, places, own_scope, own_only=True)
                 date = DateValue()  # it joins the event it names, whose date that event tells
             elif date is None:
                 if not ref_done:

@@ -204,7 +204,7 @@ def speaker_text(head: Token, lex: Lexicon) -> str | None:
         return own.text  # "le Hezbollah", "Boko Haram"
     if len(words) <= 6 and not token_keys(words[0]) & {p[0] for p in lex.source_prepositions}:
         return span.text  # "la coalition menée par Ryad", "les talibans"
-    quoted = _quoted(span.text)
+    quoted = _quoted(doc[span.start : min(span.end + 2, len(doc))].text)  # the parser may leave out a closing »
     if quoted:
         return quoted
     if names:
