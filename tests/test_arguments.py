@@ -305,3 +305,10 @@ def test_no_claim_is_no_claim_and_unconfirmed_sources_hedge(pipeline: Pipeline) 
     assert e.sources[0].claim is Claim.REPORTED
     e = only(events_of(pipeline, "Selon des sources non confirmées, deux soldats ont été tués lundi à Ménaka."))
     assert e.sources[0].claim is Claim.HEDGED
+
+
+def test_clashes_with_protesters_are_a_riot(pipeline: Pipeline) -> None:
+    e = only(events_of(pipeline, "Des heurts ont éclaté vendredi entre des manifestants et la police à Bamako."))
+    assert (e.event_type, e.sub_event_type) == ("Riots", "Violent demonstration")
+    e = only(events_of(pipeline, "Des heurts ont éclaté vendredi entre l'armée et des jihadistes près de Gao."))
+    assert e.sub_event_type == "Armed clash"

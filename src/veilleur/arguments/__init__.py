@@ -77,6 +77,13 @@ def _own_scope(sent: SpacySpan, scope: list[Token], lex: Lexicon) -> list[Token]
 
 
 def _coding_for(sent: SpacySpan, hit: TriggerHit, scope: list[Token], lex: Lexicon) -> tuple[Coding, int]:
+    if lex.crowd_coding is not None and hit.frame.name in lex.crowd_frames:
+        near = list(scope)
+        trig = sent.doc[hit.head]
+        if trig.dep_ in ("nsubj", "nsubj:pass"):  # "des heurts ont éclaté entre des manifestants et la police"
+            near += [t for c in trig.head.children if c.dep_.startswith("obl") for t in c.subtree]
+        if any(token_keys(t) & lex.crowd_cues for t in _own_scope(sent, near, lex) if t.i != hit.head):
+            return lex.crowd_coding, 3  # clashes with a crowd: a riot
     if hit.frame.coding is not None:
         return hit.frame.coding, 3
     own = _own_scope(sent, scope, lex)

@@ -130,6 +130,10 @@ class Lexicon:
     statement_objects: frozenset[str] = frozenset()
     # phrases that hedge a sentence's whole report ("selon des sources non confirmées")
     hedge_phrases: tuple[tuple[str, ...], ...] = ()
+    # frames whose clash with a crowd is a riot, the cues of a crowd, and the riot's coding
+    crowd_frames: frozenset[str] = frozenset()
+    crowd_cues: frozenset[str] = frozenset()
+    crowd_coding: Coding | None = None
     # a plural trigger counted at least this many times ("51 attaques") is a running total, not an incident
     aggregate_count: int = 3
 
@@ -241,5 +245,10 @@ def load_lexicon(code: str) -> Lexicon:
         hostile=_phrases(f"lang/{code}/triggers.toml [accident]", trig.get("accident", {}), "hostile"),
         aggregate_count=int(links.get("aggregate_count", 3)),
         statement_objects=_set(rw, rep, "statement_objects"),
+        crowd_frames=frozenset(trig.get("crowd_clash", {}).get("frames", [])),
+        crowd_cues=_set(f"lang/{code}/triggers.toml [crowd_clash]", trig.get("crowd_clash", {}), "cues"),
+        crowd_coding=(
+            _coding(f"lang/{code}/triggers.toml [crowd_clash]", trig["crowd_clash"]) if "crowd_clash" in trig else None
+        ),
         hedge_phrases=_phrases(rw, rep, "hedge_phrases"),
     )
