@@ -312,3 +312,22 @@ def test_clashes_with_protesters_are_a_riot(pipeline: Pipeline) -> None:
     assert (e.event_type, e.sub_event_type) == ("Riots", "Violent demonstration")
     e = only(events_of(pipeline, "Des heurts ont éclaté vendredi entre l'armée et des jihadistes près de Gao."))
     assert e.sub_event_type == "Armed clash"
+
+
+def test_a_toll_in_the_next_sentence_is_the_incidents_and_a_running_total_is_not(pipeline: Pipeline) -> None:
+    e = only(
+        events_of(
+            pipeline,
+            "Des hommes armés ont attaqué mardi un poste de l'armée près de Boni. Le bilan s'élève à neuf morts, "
+            "selon une source sécuritaire.",
+        )
+    )
+    assert e.fatalities == 9
+    e = only(
+        events_of(
+            pipeline,
+            "Des hommes armés ont attaqué mardi un poste de l'armée près de Boni. Depuis janvier, le bilan s'élève "
+            "à plus de 300 morts dans la région.",
+        )
+    )
+    assert e.fatalities is None

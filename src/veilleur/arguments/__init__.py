@@ -307,6 +307,17 @@ def _statement(sent: SpacySpan, lex: Lexicon) -> tuple[Claim, Token, Token | Non
     return None
 
 
+def _toll_sentence(sent: SpacySpan, res: Resources) -> int | None:
+    """ "Le bilan s'élève à sept morts", "Une personne est morte": the dead of the incident told just before, in a
+    sentence with no trigger of its own (a running total, "depuis janvier", is not)."""
+    killed = [t.killed for t in find_tolls(sent.text, res.lang) if t.killed is not None]
+    if not killed or sent.text.rstrip().endswith("?"):
+        return None
+    if find_phrases(list(sent), res.lexicon.running_total):
+        return None
+    return min(killed)
+
+
 def _distinct(sent: SpacySpan, hit: TriggerHit, lex: Lexicon) -> bool:
     """ "parallèlement à l'attaque", "après l'attaque": a trigger introduced as another incident."""
     tok = sent.doc[hit.head]
@@ -532,6 +543,23 @@ def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequen
                 )
             )
         if not hits:
+            toll = _toll_sentence(sent, res)
+            if toll is not None:
+                sent_span = Span(sent.start_char, sent.end_char, sent.text)
+                mentions.append(
+                    Mention(
+                        document_id=document.id,
+                        trigger=sent_span,
+                        sentence=sent_span,
+                        event_type="",
+                        sub_event_type="",
+                        fatalities=toll,
+                        evidence=[sent_span],
+                        score=0.0,
+                        notes=["toll told in a sentence of its own"],
+                        reference=True,
+                    )
+                )
             continue
         cands = []
         for hit in hits:

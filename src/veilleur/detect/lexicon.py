@@ -134,6 +134,8 @@ class Lexicon:
     crowd_frames: frozenset[str] = frozenset()
     crowd_cues: frozenset[str] = frozenset()
     crowd_coding: Coding | None = None
+    # words that make a toll of its own sentence a running total ("depuis janvier", "au total")
+    running_total: tuple[tuple[str, ...], ...] = ()
     # a plural trigger counted at least this many times ("51 attaques") is a running total, not an incident
     aggregate_count: int = 3
 
@@ -244,6 +246,7 @@ def load_lexicon(code: str) -> Lexicon:
         accident=_phrases(f"lang/{code}/triggers.toml [accident]", trig.get("accident", {}), "cues"),
         hostile=_phrases(f"lang/{code}/triggers.toml [accident]", trig.get("accident", {}), "hostile"),
         aggregate_count=int(links.get("aggregate_count", 3)),
+        running_total=_phrases(lw, links, "running_total"),
         statement_objects=_set(rw, rep, "statement_objects"),
         crowd_frames=frozenset(trig.get("crowd_clash", {}).get("frames", [])),
         crowd_cues=_set(f"lang/{code}/triggers.toml [crowd_clash]", trig.get("crowd_clash", {}), "cues"),

@@ -19,6 +19,7 @@ from veilleur.model import Claim, DateValue, Document, Event, Mention, Place, So
 class MergeRules:
     km: float = 25.0  # two places closer than this can be one incident
     days: int = 1  # two dates closer than this (beyond their ranges) can be one incident
+    toll_gap_chars: int = 400  # a toll told in a sentence of its own joins an incident told this close before it
 
 
 @dataclass
@@ -119,10 +120,15 @@ def merge_mentions(
     for m in references:
         fits = [g for g in groups if _places_ok(g.place, m.place, rules) and _dates_ok(g.date, m.date, rules)]
         if not m.sub_event_type:
-            # a claim or a denial in a sentence of its own is said of the incident told last before it
+            # a claim, a denial or a toll in a sentence of its own is said of the incident told last before it
             before = [g for g in fits if min(x.sentence.start for x in g.mentions) <= m.sentence.start]
             fits = [max(before, key=lambda g: max(x.sentence.start for x in g.mentions if x.sentence.start
                                                   <= m.sentence.start))] if before else fits[:1]
+            if m.fatalities is not None and fits:
+                # a toll joins only the incident told in the sentence or two just before it
+                ends = [x.sentence.end for x in fits[0].mentions if x.sentence.start <= m.sentence.start]
+                if not ends or m.sentence.start - max(ends) > rules.toll_gap_chars:
+                    fits = []
         elif len(fits) > 1:
             fits = [g for g in fits if _types_ok(g, m)]
         if len(fits) == 1:
@@ -138,6 +144,7 @@ _CLAIM_ORDER = (Claim.CLAIMED, Claim.DENIED, Claim.REPORTED, Claim.HEDGED)
 
 def _source_claim(mentions: Sequence[Mention]) -> tuple[Claim, str | None]:
     """The source's claim status and who says so ("Résistance islamique en Irak; denied by Kataëb Hezbollah")."""
+    mentions = [m for m in mentions if m.sub_event_type or m.fatalities is None] or list(mentions)  # not tolls
     claims = {m.claim for m in mentions}
     claim = next(c for c in _CLAIM_ORDER if c in claims)
     first = next((m.reporting_source for m in mentions if m.claim is claim and m.reporting_source), None)
