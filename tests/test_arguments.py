@@ -331,3 +331,10 @@ def test_a_toll_in_the_next_sentence_is_the_incidents_and_a_running_total_is_not
         )
     )
     assert e.fatalities is None
+
+
+def test_a_custody_abduction_and_a_postponed_talk_are_not_events(pipeline: Pipeline) -> None:
+    assert events_of(pipeline, "Un enfant de 8 ans a été enlevé par son père jeudi dans un foyer de Mopti.") == []
+    assert events_of(pipeline, "L'ouverture du dialogue prévue lundi à Bamako a été repoussée.") == []
+    e = only(events_of(pipeline, "Des hommes armés ont enlevé jeudi six enseignants près de Mopti."))
+    assert e.sub_event_type == "Abduction/forced disappearance"

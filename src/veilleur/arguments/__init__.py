@@ -307,6 +307,19 @@ def _statement(sent: SpacySpan, lex: Lexicon) -> tuple[Claim, Token, Token | Non
     return None
 
 
+def _domestic(sent: SpacySpan, c: _Candidate, lex: Lexicon) -> bool:
+    """An abduction whose author is the victim's relative ("enlevé par sa mère", "l'enlèvement d'un enfant par
+    son père")."""
+    if not lex.domestic:
+        return False
+    tok = sent.doc[c.hit.head]
+    for ch in tok.children:
+        if ch.dep_ in ("obl:agent", "nmod", "obl") and any(k.lower_ == "par" for k in ch.children if k.dep_ == "case"):
+            if token_keys(ch) & lex.domestic:
+                return True
+    return False
+
+
 def _toll_sentence(sent: SpacySpan, res: Resources) -> int | None:
     """ "Le bilan s'élève à sept morts", "Une personne est morte": the dead of the incident told just before, in a
     sentence with no trigger of its own (a running total, "depuis janvier", is not)."""
@@ -576,6 +589,8 @@ def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequen
         for c in cands:
             if not _concrete(c, bool(tolls), res.lexicon) or _plural_vague(sent, c, places, res.lexicon):
                 continue
+            if c.hit.frame.name == "abduction" and _domestic(sent, c, res.lexicon):
+                continue  # "enlevé par sa mère": a custody case, not political violence
             if c.hit.frame.name == "explosion":
                 if accidental is None:
                     accidental = _accidental_explosions(sents, res.lexicon)

@@ -136,6 +136,8 @@ class Lexicon:
     crowd_coding: Coding | None = None
     # words that make a toll of its own sentence a running total ("depuis janvier", "au total")
     running_total: tuple[tuple[str, ...], ...] = ()
+    # family words: an abduction by one of them ("enlevé par sa mère") is a domestic crime
+    domestic: frozenset[str] = frozenset()
     # a plural trigger counted at least this many times ("51 attaques") is a running total, not an incident
     aggregate_count: int = 3
 
@@ -247,6 +249,7 @@ def load_lexicon(code: str) -> Lexicon:
         hostile=_phrases(f"lang/{code}/triggers.toml [accident]", trig.get("accident", {}), "hostile"),
         aggregate_count=int(links.get("aggregate_count", 3)),
         running_total=_phrases(lw, links, "running_total"),
+        domestic=_set(lw, links, "domestic"),
         statement_objects=_set(rw, rep, "statement_objects"),
         crowd_frames=frozenset(trig.get("crowd_clash", {}).get("frames", [])),
         crowd_cues=_set(f"lang/{code}/triggers.toml [crowd_clash]", trig.get("crowd_clash", {}), "cues"),
