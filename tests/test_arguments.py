@@ -218,3 +218,123 @@ def test_a_country_adjective_on_the_doer_names_its_forces(pipeline: Pipeline) ->
     e = only(events_of(pipeline, "Des avions de guerre russes ont bombardé mardi des positions rebelles près de "
                                  "Jisr al-Choghour, a indiqué une source militaire.", published="2021-03-10"))
     assert e.actor1 is not None and e.actor1.name == "Military Forces of Russia"
+
+
+# ---------------------------------------------------------------- issue 10: reading real reporting
+
+
+def test_a_later_mention_of_the_incident_joins_it(pipeline: Pipeline) -> None:
+    """ "l'attaque", "cette attaque" with no date or toll of their own name the incident already told."""
+    e = only(
+        events_of(
+            pipeline,
+            "Des hommes armés ont attaqué samedi un poste de police à Kidal, tuant trois policiers. "
+            "L'attaque de Kidal a suscité la colère des habitants. Le gouverneur a condamné cette attaque "
+            "depuis Bamako.",
+        )
+    )
+    assert e.place is not None and e.place.name == "Kidal"
+    assert len(e.sources[0].evidence) == 3
+
+
+def test_a_reference_to_a_past_incident_elsewhere_is_no_event(pipeline: Pipeline) -> None:
+    events = events_of(
+        pipeline,
+        "Trois soldats ont été tués samedi dans une embuscade près de Gao. "
+        "Les enquêteurs rapprochent cette embuscade de l'attentat de Bamako.",
+    )
+    assert [e.place.name for e in events if e.place] == ["Gao"]
+
+
+def test_an_explosion_put_down_to_gas_is_not_political_violence(pipeline: Pipeline) -> None:
+    assert events_of(
+        pipeline,
+        "Une explosion a détruit dimanche un immeuble de Mopti, faisant deux morts. "
+        "Selon les pompiers, l'explosion est due à une fuite de gaz.",
+    ) == []
+    # the same wording with a bomb named in the article is an attack
+    assert events_of(
+        pipeline,
+        "Une explosion a détruit dimanche un immeuble de Mopti, faisant deux morts. "
+        "Selon les pompiers, une bombe avait été posée près de la conduite de gaz.",
+    )
+
+
+def test_a_count_of_attacks_and_a_question_are_not_incidents(pipeline: Pipeline) -> None:
+    assert events_of(pipeline, "Les chercheurs recensent 51 attaques commises au Mali, dont 17 à Mopti.") == []
+    assert events_of(pipeline, "Les jihadistes préparaient-ils une attaque contre la base de Gao ?") == []
+
+
+def test_rockets_that_fall_are_an_attack_and_wounded_only_is_no_dead(pipeline: Pipeline) -> None:
+    e = only(
+        events_of(pipeline, "Deux roquettes sont tombées mardi près de la base de Kidal, blessant quatre soldats.")
+    )
+    assert e.sub_event_type == "Shelling/artillery/missile attack"
+    assert e.fatalities == 0
+    # something else that falls is nothing
+    assert events_of(pipeline, "Des pluies torrentielles sont tombées mardi sur Kidal.") == []
+
+
+def test_a_denial_article_records_the_incident_with_its_denier(pipeline: Pipeline) -> None:
+    e = only(
+        events_of(
+            pipeline,
+            "Une frappe aérienne a tué six civils lundi près de Tessalit, selon des élus locaux. "
+            "L'armée a démenti mardi toute implication dans cette frappe.",
+        )
+    )
+    assert e.sources[0].claim is Claim.DENIED
+    assert e.sources[0].reporting_source is not None and "armée" in e.sources[0].reporting_source
+
+
+def test_a_group_that_says_it_did_it_claims_it_and_is_actor1(pipeline: Pipeline) -> None:
+    e = only(
+        events_of(
+            pipeline,
+            "Dans un communiqué, le JNIM affirme avoir attaqué dimanche un camp de l'armée près de Boni.",
+        )
+    )
+    assert e.sources[0].claim is Claim.CLAIMED
+    assert e.actor1 is not None and e.actor1.name.startswith("JNIM")
+
+
+def test_no_claim_is_no_claim_and_unconfirmed_sources_hedge(pipeline: Pipeline) -> None:
+    e = only(
+        events_of(pipeline, "Une bombe a tué deux soldats lundi à Ménaka. Aucun groupe n'a revendiqué l'attentat.")
+    )
+    assert e.sources[0].claim is Claim.REPORTED
+    e = only(events_of(pipeline, "Selon des sources non confirmées, deux soldats ont été tués lundi à Ménaka."))
+    assert e.sources[0].claim is Claim.HEDGED
+
+
+def test_clashes_with_protesters_are_a_riot(pipeline: Pipeline) -> None:
+    e = only(events_of(pipeline, "Des heurts ont éclaté vendredi entre des manifestants et la police à Bamako."))
+    assert (e.event_type, e.sub_event_type) == ("Riots", "Violent demonstration")
+    e = only(events_of(pipeline, "Des heurts ont éclaté vendredi entre l'armée et des jihadistes près de Gao."))
+    assert e.sub_event_type == "Armed clash"
+
+
+def test_a_toll_in_the_next_sentence_is_the_incidents_and_a_running_total_is_not(pipeline: Pipeline) -> None:
+    e = only(
+        events_of(
+            pipeline,
+            "Des hommes armés ont attaqué mardi un poste de l'armée près de Boni. Le bilan s'élève à neuf morts, "
+            "selon une source sécuritaire.",
+        )
+    )
+    assert e.fatalities == 9
+    e = only(
+        events_of(
+            pipeline,
+            "Des hommes armés ont attaqué mardi un poste de l'armée près de Boni. Depuis janvier, le bilan s'élève "
+            "à plus de 300 morts dans la région.",
+        )
+    )
+    assert e.fatalities is None
+
+
+def test_a_custody_abduction_and_a_postponed_talk_are_not_events(pipeline: Pipeline) -> None:
+    assert events_of(pipeline, "Un enfant de 8 ans a été enlevé par son père jeudi dans un foyer de Mopti.") == []
+    assert events_of(pipeline, "L'ouverture du dialogue prévue lundi à Bamako a été repoussée.") == []
+    e = only(events_of(pipeline, "Des hommes armés ont enlevé jeudi six enseignants près de Mopti."))
+    assert e.sub_event_type == "Abduction/forced disappearance"

@@ -272,6 +272,29 @@ def test_event_date_without_a_publication_date(shared_eval: Path, tmp_path: Path
     assert ("Air/drone strike", "2022-01-04") in found, found
 
 
+FR_DEV_DOCS = "fr_dev_docs.jsonl"
+FR_DEV_GOLD = "fr_dev_gold.json"
+# Issue 10: 154 real French articles nobody tuned for (AFP copy, BBC Afrique). Measured 2026-12-02: event F1 0.552
+# (P 0.497, R 0.622), strict 0.378; matched date 0.94, actor2 0.49, fatalities 0.43. The floors sit just under;
+# raise them as the French route improves (issue 10's targets: F1 0.80, strict 0.60).
+FLOOR_FR_DEV_F1 = 0.53
+FLOOR_FR_DEV_STRICT = 0.36
+FLOOR_FR_DEV_ATTRIBUTES = {"date": 0.90, "actor2": 0.45, "fatalities": 0.40}
+
+
+def test_french_development_set_meets_the_quality_floor(shared_eval: Path, tmp_path: Path) -> None:
+    gold_path = shared_eval / FR_DEV_GOLD
+    if not gold_path.is_file():
+        pytest.skip(f"{gold_path} is absent: this copy of the shared folder predates the French development set")
+    _settings, exported = _ingest_and_export(shared_eval / FR_DEV_DOCS, tmp_path)
+    ours = evaluate.score_files(gold_path, exported)
+    report = "\n".join(evaluate.report_lines(ours))
+    assert ours["events"]["f1"] >= FLOOR_FR_DEV_F1, report
+    assert ours["strict_f1"] >= FLOOR_FR_DEV_STRICT, report
+    for key, floor in FLOOR_FR_DEV_ATTRIBUTES.items():
+        assert ours["attribute_accuracy"][key] >= floor, (key, report)
+
+
 # ---------------------------------------------------------------- 3. English (read without a statistical model)
 
 ACLED_DOCS = "acled_dev_docs.jsonl"

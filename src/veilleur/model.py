@@ -113,6 +113,11 @@ class Mention:
     evidence: list[Span] = field(default_factory=list)
     score: float = 1.0
     notes: list[str] = field(default_factory=list)
+    # a mention that only refers back to an incident ("l'attentat de X", "cette attaque"): it joins the event it
+    # names and never makes one of its own
+    reference: bool = False
+    # the sentence gives only wounded ("faisant 29 blessés"): no dead, unless another sentence gives a figure
+    wounded_only: bool = False
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from veilleur.arguments.places import PlaceMention, find_places
-from veilleur.arguments.roles import assign_actors, reporter_text
+from veilleur.arguments.roles import assign_actors, reporter_text, speaker_text
 from veilleur.detect import (
     Coding,
     Lexicon,
@@ -77,6 +77,13 @@ def _own_scope(sent: SpacySpan, scope: list[Token], lex: Lexicon) -> list[Token]
 
 
 def _coding_for(sent: SpacySpan, hit: TriggerHit, scope: list[Token], lex: Lexicon) -> tuple[Coding, int]:
+    if lex.crowd_coding is not None and hit.frame.name in lex.crowd_frames:
+        near = list(scope)
+        trig = sent.doc[hit.head]
+        if trig.dep_ in ("nsubj", "nsubj:pass"):  # "des heurts ont éclaté entre des manifestants et la police"
+            near += [t for c in trig.head.children if c.dep_.startswith("obl") for t in c.subtree]
+        if any(token_keys(t) & lex.crowd_cues for t in _own_scope(sent, near, lex) if t.i != hit.head):
+            return lex.crowd_coding, 3  # clashes with a crowd: a riot
     if hit.frame.coding is not None:
         return hit.frame.coding, 3
     own = _own_scope(sent, scope, lex)
@@ -165,9 +172,21 @@ def _victims(sent: SpacySpan, c: _Candidate, res: Resources) -> int | None:
     if c.hit.frame.name != "kill" or not c.hit.is_verb:
         return None
     trig = sent.doc[c.hit.head]
-    if any(ch.dep_ == "aux:pass" for ch in trig.children):
+    passive = any(ch.dep_ == "aux:pass" for ch in trig.children)
+    objs = [ch for ch in trig.children if ch.dep_ == ("nsubj:pass" if passive else "obj")]
+    if passive and objs:
+        # "un journaliste a été tué", "trois soldats ont été tués": the figure on the subject, else one person
+        subj = objs[0]
+        words = [t.text for t in sent.doc[subj.left_edge.i : subj.i + 1]]
+        value = parse_number(" ".join(words), res.lang)
+        if value is not None:
+            return value
+        if subj.pos_ in ("NOUN", "PROPN") and "Sing" in subj.morph.get("Number", []) and not any(
+            ch.dep_ in ("conj", "nummod") for ch in subj.children
+        ):
+            return 1
         return None
-    for obj in (ch for ch in trig.children if ch.dep_ == "obj"):
+    for obj in objs:
         words = [t.text for t in sent.doc[obj.left_edge.i : obj.i]]
         while words and words[-1].lower() in ("de", "d'", "d’", "of"):
             words.pop()
@@ -201,6 +220,115 @@ def _plural_vague(sent: SpacySpan, c: _Candidate, places: list[PlaceMention], le
         if token_keys(gov) & lex.perpetration:
             return False
     return True
+
+
+def _reference(sent: SpacySpan, c: _Candidate, lex: Lexicon) -> bool:
+    """ "l'attentat de Londres", "cette attaque", "son attaque": a definite, demonstrative or possessive trigger noun
+    refers to an incident the reader already knows; without a date or a toll of its own it tells nothing new."""
+    if c.hit.is_verb:
+        return False
+    tok = sent.doc[c.hit.head]
+    if any(
+        ch.dep_ == "nmod"
+        and any("Ind" in d.morph.get("Definite", []) for d in ch.children if d.dep_ == "det")
+        and any(k.lower_ in ("de", "d'", "d’") for k in ch.children if k.dep_ == "case")
+        for ch in tok.children
+    ):
+        return False  # "l'explosion d'une bombe", "l'attaque d'un convoi": the complement tells something new
+    for ch in tok.children:
+        if ch.dep_ == "det" and (
+            "Def" in ch.morph.get("Definite", [])
+            or ch.morph.get("PronType", []) == ["Dem"]
+            or "Yes" in ch.morph.get("Poss", [])
+            or token_keys(ch) & lex.anaphoric
+        ):
+            return True
+        if ch.dep_ == "case" and "Def" in ch.morph.get("Definite", []):
+            return True  # "lors de l'attaque" parsed with a fused article ("du", "au", "aux")
+        if ch.dep_ == "amod" and token_keys(ch) & lex.anaphoric:
+            return True
+    return False
+
+
+def _accidental_explosions(sents: list[SpacySpan], lex: Lexicon) -> bool:
+    """Whether the article puts an explosion down to an accident (gas, a factory, stored chemicals) and never
+    calls one an attack."""
+    if not lex.accident:
+        return False
+    accident = False
+    for sent in sents:
+        if any(h.frame.name == "explosion" for h in find_triggers(sent, lex)):
+            tokens = list(sent)
+            if find_phrases(tokens, lex.hostile):
+                return False
+            accident = accident or bool(find_phrases(tokens, lex.accident))
+    return accident
+
+
+def _aggregate(sent: SpacySpan, c: _Candidate, lang: str, lex: Lexicon) -> bool:
+    """ "51 attaques", "33.769 attentats ont eu lieu": a trigger noun counted many times is a running total."""
+    if c.hit.is_verb:
+        return False
+    tok = sent.doc[c.hit.head]
+    for ch in tok.children:
+        if ch.dep_ == "nummod" or (ch.like_num and ch.i < tok.i):
+            value = parse_number(ch.text, lang)
+            if value is not None and value >= lex.aggregate_count:
+                return True
+    return False
+
+
+def _statement(sent: SpacySpan, lex: Lexicon) -> tuple[Claim, Token, Token | None] | None:
+    """A claim or a denial told in a sentence of its own, about the incident told before it: "X a démenti toute
+    implication", "X a nié avoir mené cette frappe", "X a revendiqué la responsabilité". (status, verb, speaker)."""
+    for tok in sent:
+        keys = token_keys(tok)
+        if tok.pos_ != "VERB":
+            continue
+        if keys & lex.denied:
+            status = Claim.DENIED
+        elif keys & lex.claimed:
+            status = Claim.CLAIMED
+        else:
+            continue
+        subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubj:pass")), None)
+        agent = next((c for c in tok.children if c.dep_ == "obl:agent"), None)
+        if any(token_keys(c) & lex.negation for c in tok.children if c.dep_ in ("advmod", "det", "cc")) or (
+            subject is not None and any(token_keys(c) & lex.negation for c in subject.children if c.dep_ == "det")
+        ):
+            continue  # "aucun groupe n'a revendiqué"
+        objects = [c for c in tok.children if c.dep_ in ("obj", "nsubj:pass")]
+        clause = any(c.dep_ in ("xcomp", "ccomp") for c in tok.children)
+        about = clause or any(
+            token_keys(t) & lex.statement_objects for o in objects for t in (o, *o.children) if t.dep_ != "det"
+        ) or any(token_keys(d) & lex.anaphoric for o in objects for d in o.children if d.dep_ == "det")
+        if about:
+            return status, tok, agent if agent is not None else (subject if tok.dep_ != "acl" else None)
+    return None
+
+
+def _domestic(sent: SpacySpan, c: _Candidate, lex: Lexicon) -> bool:
+    """An abduction whose author is the victim's relative ("enlevé par sa mère", "l'enlèvement d'un enfant par
+    son père")."""
+    if not lex.domestic:
+        return False
+    tok = sent.doc[c.hit.head]
+    for ch in tok.children:
+        if ch.dep_ in ("obl:agent", "nmod", "obl") and any(k.lower_ == "par" for k in ch.children if k.dep_ == "case"):
+            if token_keys(ch) & lex.domestic:
+                return True
+    return False
+
+
+def _toll_sentence(sent: SpacySpan, res: Resources) -> int | None:
+    """ "Le bilan s'élève à sept morts", "Une personne est morte": the dead of the incident told just before, in a
+    sentence with no trigger of its own (a running total, "depuis janvier", is not)."""
+    killed = [t.killed for t in find_tolls(sent.text, res.lang) if t.killed is not None]
+    if not killed or sent.text.rstrip().endswith("?"):
+        return None
+    if find_phrases(list(sent), res.lexicon.running_total):
+        return None
+    return min(killed)
 
 
 def _distinct(sent: SpacySpan, hit: TriggerHit, lex: Lexicon) -> bool:
@@ -414,9 +542,48 @@ def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequen
     mentions: list[Mention] = []
     sents = list(doc.sents)
     skip_chars = dateline_end(document.text)
+    accidental: bool | None = None  # computed on first need
     for k, sent in enumerate(sents):
+        if sent.text.rstrip().endswith("?"):
+            continue  # a question reports nothing
         hits = find_triggers(sent, res.lexicon)
+        said = _statement(sent, res.lexicon)
+        if said is not None:
+            status, verb, speaker = said
+            sent_span = Span(sent.start_char, sent.end_char, sent.text)
+            mentions.append(
+                Mention(
+                    document_id=document.id,
+                    trigger=Span(verb.idx, verb.idx + len(verb.text), verb.text),
+                    sentence=sent_span,
+                    event_type="",
+                    sub_event_type="",
+                    claim=status,
+                    reporting_source=speaker_text(speaker, res.lexicon) if speaker is not None else None,
+                    evidence=[sent_span],
+                    score=0.0,
+                    notes=[f"{status.value} in a sentence of its own"],
+                    reference=True,
+                )
+            )
         if not hits:
+            toll = _toll_sentence(sent, res)
+            if toll is not None:
+                sent_span = Span(sent.start_char, sent.end_char, sent.text)
+                mentions.append(
+                    Mention(
+                        document_id=document.id,
+                        trigger=sent_span,
+                        sentence=sent_span,
+                        event_type="",
+                        sub_event_type="",
+                        fatalities=toll,
+                        evidence=[sent_span],
+                        score=0.0,
+                        notes=["toll told in a sentence of its own"],
+                        reference=True,
+                    )
+                )
             continue
         cands = []
         for hit in hits:
@@ -439,6 +606,13 @@ def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequen
         for c in cands:
             if not _concrete(c, bool(tolls), res.lexicon) or _plural_vague(sent, c, places, res.lexicon):
                 continue
+            if c.hit.frame.name == "abduction" and _domestic(sent, c, res.lexicon):
+                continue  # "enlevé par sa mère": a custody case, not political violence
+            if c.hit.frame.name == "explosion":
+                if accidental is None:
+                    accidental = _accidental_explosions(sents, res.lexicon)
+                if accidental and not find_phrases(list(sent), res.lexicon.hostile):
+                    continue  # "une explosion due au gaz", "l'explosion d'un entrepôt": not political violence
             chosen = _choose_places(
                 sent, c.hit, places, c.scope, own_only=_distinct(sent, c.hit, res.lexicon)
             )
@@ -447,9 +621,17 @@ def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequen
             if len(chosen) >= 3:
                 continue  # a list of places is a summary of many incidents, not one
             date = _date_for(sent, c.hit, res, document.published, c.scope, skip_chars)
+            if date is None and _aggregate(sent, c, res.lang, res.lexicon):
+                continue  # "51 attaques concentrées sur 8 pays": a count over no given day is a running total
+            reference = date is None and not tolls and _reference(sent, c, res.lexicon)
             if date is None and c.reading.background:
                 continue  # an incident told as background ("avaient attaqué ... en 2019") with no date of its own
-            if date is None:
+            if reference:
+                # only the trigger's own places ("l'attentat de X"): a speaker's city is not where it happened
+                own_scope = _own_scope(sent, c.scope, res.lexicon)  # not "depuis Bamako"
+                chosen = _choose_places(sent, c.hit, places, own_scope, own_only=True)
+                date = DateValue()  # it joins the event it names, whose date that event tells
+            elif date is None:
                 if not ref_done:
                     ref_date, ref_done = reference_date(doc, res, document.published), True
                 date = ref_date
@@ -457,14 +639,19 @@ def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequen
             roles = assign_actors(
                 sent, c.hit, c.reading, res.actors, country, c.coding, res.lexicon, res.gazetteer.countries
             )
+            if roles.actor2 is None and c.coding.event_type == "Violence against civilians":
+                roles.actor2 = res.actors.civilians(country)  # ACLED: the target of this type is civilians
             killed = [t.killed for t in tolls if t.killed is not None]
             fatalities = min(killed) if killed else _victims(sent, c, res)
+            wounded_only = fatalities is None and any(t.wounded is not None for t in tolls)
             if fatalities is None and c.coding.sub_event_type in (
                 "Peaceful protest",
                 "Protest with intervention",
             ):
                 fatalities = 0  # a protest that was not met with lethal force has no dead
             claim = c.reading.claim
+            if claim is Claim.REPORTED and find_phrases(list(sent), res.lexicon.hedge_phrases):
+                claim = Claim.HEDGED  # "selon des sources non confirmées", "une frappe présumée"
             reporter = reporter_text(sent, c.reading, res.lexicon)
             sent_span = Span(sent.start_char, sent.end_char, sent.text)
             trig = sent.doc[c.hit.start : c.hit.end]
@@ -491,6 +678,8 @@ def build_mentions(document: Document, doc: Doc, res: Resources, context: Sequen
                         evidence=[sent_span],
                         score=c.coding_strength / 3,
                         notes=list(c.reading.why),
+                        reference=reference,
+                        wounded_only=wounded_only,
                     )
                 )
     return mentions

@@ -10,7 +10,7 @@ from spacy.tokens import Span as SpacySpan
 from veilleur.detect import Coding, Lexicon, Reading, TriggerHit
 from veilleur.detect.triggers import token_keys
 from veilleur.geo.countries import Countries
-from veilleur.model import Actor
+from veilleur.model import Actor, Claim
 from veilleur.resolve.actors import ActorDictionary, ActorMatch
 
 _SUBJ = ("nsubj", "expl:subj")
@@ -117,7 +117,7 @@ def assign_actors(
                     agent |= _sub(ch)
 
     roles = Roles()
-    if reading.claimant is not None:
+    if reading.claimant is not None and reading.claim is Claim.CLAIMED:  # a denier is not the doer
         claim_matches = _matches_in(found, _sub(reading.claimant))
         if claim_matches:
             roles.actor1 = claim_matches[0].actor
@@ -175,31 +175,45 @@ def _adjective_country(doc: Doc, tokens: set[int], countries: Countries) -> str 
 
 
 def reporter_text(sent: SpacySpan, reading: Reading, lex: Lexicon) -> str | None:
-    """The source a sentence cites: a reporting verb's subject, or "selon X"."""
-    doc = sent.doc
+    """The source a sentence cites: a claimant ("X a revendiqué"), a reporting verb's subject, or "selon X"."""
     heads: list[Token] = []
+    if reading.claimant is not None:
+        heads.append(reading.claimant)
     if reading.reporter is not None:
         heads.append(reading.reporter)
     for tok in sent:
         if token_keys(tok) & {p[0] for p in lex.source_prepositions if len(p) == 1} and tok.head.i != tok.i:
             heads.append(tok.head)
     for head in heads:
-        span = doc[head.left_edge.i : head.right_edge.i + 1]
-        names = [
-            e
-            for e in doc.ents
-            if e.start >= span.start and e.end <= span.end and e.label_ in ("ORG", "MISC", "PER")
-        ]
-        if names:
-            return names[0].text
-        quoted = _quoted(span.text)
-        if quoted:
-            return quoted
-        words = [t for t in span if not t.is_punct][:10]
-        while words and token_keys(words[0]) & {p[0] for p in lex.source_prepositions}:
-            words = words[1:]
-        if words:
-            return doc[words[0].i : words[-1].i + 1].text
+        text = speaker_text(head, lex)
+        if text:
+            return text
+    return None
+
+
+def speaker_text(head: Token, lex: Lexicon) -> str | None:
+    """How a source names itself: a name in the phrase, a quoted name, or the phrase's first words."""
+    doc = head.doc
+    span = doc[head.left_edge.i : head.right_edge.i + 1]
+    names = [
+        e for e in doc.ents if e.start >= span.start and e.end <= span.end and e.label_ in ("ORG", "MISC", "PER")
+    ]
+    own = next((e for e in doc.ents if e.start <= head.i < e.end and e.label_ != "DATE"), None)
+    words = [t for t in span if not t.is_punct]
+    if own is not None and own.end - own.start >= len(words) - 2:
+        return own.text  # "le Hezbollah", "Boko Haram"
+    if len(words) <= 6 and not token_keys(words[0]) & {p[0] for p in lex.source_prepositions}:
+        return span.text  # "la coalition menée par Ryad", "les talibans"
+    quoted = _quoted(doc[span.start : min(span.end + 2, len(doc))].text)  # the parser may leave out a closing »
+    if quoted:
+        return quoted
+    if names:
+        return names[0].text
+    words = words[:10]
+    while words and token_keys(words[0]) & {p[0] for p in lex.source_prepositions}:
+        words = words[1:]
+    if words:
+        return doc[words[0].i : words[-1].i + 1].text
     return None
 
 

@@ -122,6 +122,24 @@ class Lexicon:
     source_nouns: frozenset[str]
     attribution: frozenset[str]
     protest_outcomes: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]  # (outcome, cue phrases)
+    # an explosion the article puts down to an accident (gas, industry) is not political violence...
+    accident: tuple[tuple[str, ...], ...] = ()
+    # ...unless its own sentence says otherwise
+    hostile: tuple[tuple[str, ...], ...] = ()
+    # objects of a claim or denial told in a sentence of its own ("a démenti toute implication")
+    statement_objects: frozenset[str] = frozenset()
+    # phrases that hedge a sentence's whole report ("selon des sources non confirmées")
+    hedge_phrases: tuple[tuple[str, ...], ...] = ()
+    # frames whose clash with a crowd is a riot, the cues of a crowd, and the riot's coding
+    crowd_frames: frozenset[str] = frozenset()
+    crowd_cues: frozenset[str] = frozenset()
+    crowd_coding: Coding | None = None
+    # words that make a toll of its own sentence a running total ("depuis janvier", "au total")
+    running_total: tuple[tuple[str, ...], ...] = ()
+    # family words: an abduction by one of them ("enlevé par sa mère") is a domestic crime
+    domestic: frozenset[str] = frozenset()
+    # a plural trigger counted at least this many times ("51 attaques") is a running total, not an incident
+    aggregate_count: int = 3
 
 
 def _coding(where: str, table: dict[str, Any]) -> Coding:
@@ -227,4 +245,16 @@ def load_lexicon(code: str) -> Lexicon:
             for po in [trig.get("protest_outcomes", {})]
             for k in ("lethal", "violent", "intervention")
         ),
+        accident=_phrases(f"lang/{code}/triggers.toml [accident]", trig.get("accident", {}), "cues"),
+        hostile=_phrases(f"lang/{code}/triggers.toml [accident]", trig.get("accident", {}), "hostile"),
+        aggregate_count=int(links.get("aggregate_count", 3)),
+        running_total=_phrases(lw, links, "running_total"),
+        domestic=_set(lw, links, "domestic"),
+        statement_objects=_set(rw, rep, "statement_objects"),
+        crowd_frames=frozenset(trig.get("crowd_clash", {}).get("frames", [])),
+        crowd_cues=_set(f"lang/{code}/triggers.toml [crowd_clash]", trig.get("crowd_clash", {}), "cues"),
+        crowd_coding=(
+            _coding(f"lang/{code}/triggers.toml [crowd_clash]", trig["crowd_clash"]) if "crowd_clash" in trig else None
+        ),
+        hedge_phrases=_phrases(rw, rep, "hedge_phrases"),
     )

@@ -118,6 +118,11 @@ def _is_infinitive(tok: Token) -> bool:
     return "Inf" in _morph(tok, "VerbForm") and not _aux(tok)
 
 
+def _perfect_infinitive(tok: Token) -> bool:
+    """ "avoir tué", "avoir mené": a past participle under an auxiliary in the infinitive."""
+    return "Part" in _morph(tok, "VerbForm") and any("Inf" in _morph(a, "VerbForm") for a in _aux(tok))
+
+
 def _has_condition(tok: Token, lex: Lexicon) -> bool:
     """A subordinator of condition before the verb ("si", "s'ils", "au cas où")."""
     marks = [c for c in tok.children if c.i < tok.i and c.dep_ in ("mark", "case", "advmod", "cc", "dep")]
@@ -206,6 +211,10 @@ def read_modality(sent: SpacySpan, hit: TriggerHit, lex: Lexicon) -> Reading:
             r.modality, r.why = Modality.GENERIC, [f"commemoration '{gov.text}'"]
             return r
         if rel in _SUBJ:
+            if rel == "nsubj:pass" and keys & (lex.claimed | lex.denied) and not _negated(gov, lex):
+                # "l'attaque a été revendiquée par X", "l'attaque a été démentie par X"
+                r.claim = Claim.CLAIMED if keys & lex.claimed else Claim.DENIED
+                r.claimant = next((c for c in gov.children if c.dep_ == "obl:agent"), None)
             if not hit.is_verb and cur.i == tok.i:
                 # a noun subject is presupposed ("l'attentat du 19 janvier aurait débouché sur...") unless its verb
                 # is itself a plain conditional or future ("s'ajouteraient les raids")
@@ -227,14 +236,18 @@ def read_modality(sent: SpacySpan, hit: TriggerHit, lex: Lexicon) -> Reading:
             ]
             subject = next((c for c in gov.children if c.dep_ == "nsubj"), None)
             r.claimant = agents[0] if agents else subject
-            if _negated(gov, lex):  # "aucun groupe n'a revendiqué l'attaque"
-                r.claim, r.claimant = Claim.REPORTED, None
+            if _negated(gov, lex) or (subject is not None and _negated(subject, lex)):
+                r.claim, r.claimant = Claim.REPORTED, None  # "aucun groupe n'a revendiqué l'attaque"
         elif keys & lex.denied:
             r.claim = Claim.DENIED
+            r.claimant = next((c for c in gov.children if c.dep_ == "nsubj"), None)  # who denies
         elif keys & lex.hedged:
             r.claim = Claim.HEDGED
         elif keys & lex.reported and r.reporter is None:
             r.reporter = next((c for c in gov.children if c.dep_ in _SUBJ), None)
+            if rel in ("xcomp", "ccomp") and r.claim is Claim.REPORTED and _perfect_infinitive(cur):
+                # "les talibans affirment avoir tué douze soldats": the doer says it did it
+                r.claim, r.claimant = Claim.CLAIMED, r.reporter
         if keys & lex.threat:
             r.modality, r.why = Modality.THREAT, [f"governed by '{gov.text}'"]
             return r

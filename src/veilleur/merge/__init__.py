@@ -19,6 +19,7 @@ from veilleur.model import Claim, DateValue, Document, Event, Mention, Place, So
 class MergeRules:
     km: float = 25.0  # two places closer than this can be one incident
     days: int = 1  # two dates closer than this (beyond their ranges) can be one incident
+    toll_gap_chars: int = 400  # a toll told in a sentence of its own joins an incident told this close before it
 
 
 @dataclass
@@ -97,7 +98,11 @@ def merge_mentions(
     rules = rules or MergeRules()
     groups: list[_Group] = []
     placeless: list[Mention] = []
+    references: list[Mention] = []
     for m in mentions:
+        if m.reference:
+            references.append(m)
+            continue
         if m.place is None:
             placeless.append(m)
             continue
@@ -110,8 +115,50 @@ def merge_mentions(
         fits = [g for g in groups if _compatible(g, m, rules) and g.best.sub_event_type == m.sub_event_type]
         if len(fits) == 1:
             fits[0].mentions.append(m)
-    # an incident the article only mentions to deny it ("l'armée a démenti toute attaque") is not recorded
-    return [_to_event(document, g) for g in groups if any(m.claim is not Claim.DENIED for m in g.mentions)]
+    # a mention that refers back to an incident ("l'attentat de X", "cette attaque") joins the one event it can
+    # name, whatever coding its bare noun guessed; it never makes an event of its own
+    for m in references:
+        fits = [g for g in groups if _places_ok(g.place, m.place, rules) and _dates_ok(g.date, m.date, rules)]
+        if not m.sub_event_type:
+            # a claim, a denial or a toll in a sentence of its own is said of the incident told last before it
+            before = [g for g in fits if min(x.sentence.start for x in g.mentions) <= m.sentence.start]
+            fits = [max(before, key=lambda g: max(x.sentence.start for x in g.mentions if x.sentence.start
+                                                  <= m.sentence.start))] if before else fits[:1]
+            if m.fatalities is not None and fits:
+                # a toll joins only the incident told in the sentence or two just before it
+                ends = [x.sentence.end for x in fits[0].mentions if x.sentence.start <= m.sentence.start]
+                if not ends or m.sentence.start - max(ends) > rules.toll_gap_chars:
+                    fits = []
+        elif len(fits) > 1:
+            fits = [g for g in fits if _types_ok(g, m)]
+        if len(fits) == 1:
+            fits[0].mentions.append(m)
+    # an incident the article reports only to deny it is still recorded, with the denying source
+    return [_to_event(document, g) for g in groups]
+
+
+# which status a document's source takes when its sentences disagree: a claim or a denial is news, a hedge
+# counts only when nothing is said plainly
+_CLAIM_ORDER = (Claim.CLAIMED, Claim.DENIED, Claim.REPORTED, Claim.HEDGED)
+
+
+def _source_claim(mentions: Sequence[Mention]) -> tuple[Claim, str | None]:
+    """The source's claim status and who says so ("Résistance islamique en Irak; denied by Kataëb Hezbollah")."""
+    mentions = [m for m in mentions if m.sub_event_type or m.fatalities is None] or list(mentions)  # not tolls
+    claims = {m.claim for m in mentions}
+    claim = next(c for c in _CLAIM_ORDER if c in claims)
+    first = next((m.reporting_source for m in mentions if m.claim is claim and m.reporting_source), None)
+    others = []
+    for other in (Claim.CLAIMED, Claim.DENIED):
+        if other is claim:
+            continue
+        who = next((m.reporting_source for m in mentions if m.claim is other and m.reporting_source), None)
+        if who:
+            others.append(f"{other.value} by {who}")
+    if first is None:
+        first = next((m.reporting_source for m in mentions if m.reporting_source), None)
+    parts = [p for p in (first, *others) if p]
+    return claim, "; ".join(parts) if parts else None
 
 
 def _to_event(document: Document, g: _Group) -> Event:
@@ -130,18 +177,14 @@ def _to_event(document: Document, g: _Group) -> Event:
     )
     actor2 = next((m.actor2 for m in g.mentions if m.actor2), None)
     killed = [m.fatalities for m in g.mentions if m.fatalities is not None]
-    claims = {m.claim for m in g.mentions}
-    claim = (
-        Claim.CLAIMED
-        if Claim.CLAIMED in claims
-        else (Claim.REPORTED if Claim.REPORTED in claims else sorted(claims, key=lambda c: c.value)[0])
-    )
+    if not killed and any(m.wounded_only for m in g.mentions):
+        killed = [0]  # wounded and no dead: ACLED's toll is 0
+    claim, reporter = _source_claim(g.mentions)
     evidence: list[Span] = []
     for m in g.mentions:
         for ev in m.evidence:
             if ev not in evidence:
                 evidence.append(ev)
-    reporters = [m.reporting_source for m in g.mentions if m.reporting_source]
     date = g.date
     notes = [date.note] if date.note else []
     source = Source(
@@ -150,7 +193,7 @@ def _to_event(document: Document, g: _Group) -> Event:
         published=document.published,
         outlet=document.outlet,
         claim=claim,
-        reporting_source=reporters[0] if reporters else None,
+        reporting_source=reporter,
         fatalities=min(killed) if killed else None,
         evidence=sorted(evidence, key=lambda s: s.start),
     )
