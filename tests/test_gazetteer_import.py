@@ -231,11 +231,19 @@ def test_the_bundled_model_matches_the_features_and_ranks_in_context() -> None:
         pytest.skip("no place ranker in this tree (scripts/train_place_ranker.py makes it)")
     assert len(model.weights) == len(ranker.FEATURES)
     home, abroad = entry(1, "Sabou", "ML", pop=500), entry(2, "Sabou", "FR", pop=500)
-    ranked = rank([abroad, home], Context(countries=("ML",), query="sabou"))
+    ranked = rank([abroad, home], Context(countries=("ML",), query="sabou"), model)
     assert ranked[0].entry.country == "ML"  # the article's country wins at equal size
     parts = model.explain(candidate_features([home], Context(countries=("ML",)))[0])
     assert parts and all(p.value for p in parts)
     assert {p.feature for p in parts} <= set(ranker.FEATURES)
+
+
+def test_the_learned_ranker_is_chosen_by_a_setting() -> None:
+    from veilleur.settings import Settings
+
+    assert Settings().place_ranker == "rules"
+    with pytest.raises(ValueError, match="place_ranker"):
+        Settings(place_ranker="magic")
 
 
 def test_a_model_for_other_features_is_refused() -> None:

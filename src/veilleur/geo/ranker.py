@@ -34,7 +34,6 @@ FEATURES = (
     "match_skeleton",
     *(f"kind_{k}" for k in KINDS),
     "log_population_place",
-    "log_population_area",
     "capital",
     "admin_seat",
     "no_country_context",
@@ -62,8 +61,8 @@ FEATURES = (
     "log_population_abroad",
     "area_in_first_country",
     "primary_name_in_first_country",
-    "population_0",
     "town_10k",
+    "rule_score",
 )
 
 
@@ -89,6 +88,7 @@ def features(
     spelling: float,
     max_population: int,
     n_candidates: int,
+    rule_score: float = 0.0,
 ) -> list[float]:
     """The feature vector of one candidate in its context (the order of FEATURES)."""
     is_area = entry.kind in ("admin1", "admin2", "admin3")
@@ -107,7 +107,6 @@ def features(
         float(entry.match >= MATCH_SKELETON),
         *(float(entry.kind == k) for k in KINDS),
         0.0 if is_area else logpop,
-        logpop if is_area else 0.0,
         float(entry.feature == "PPLC"),
         float((entry.feature or "").startswith("PPLA")),
         float(not ctx),
@@ -135,8 +134,8 @@ def features(
         logpop if abroad else 0.0,
         float(is_area and in_first),
         float(entry.match == MATCH_PRIMARY and in_first),
-        float(entry.population == 0),
         float(entry.population >= 10000),
+        rule_score,
     ]
 
 
