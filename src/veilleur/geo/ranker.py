@@ -19,6 +19,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 from veilleur.errors import GazetteerError
 from veilleur.geo.entry import MATCH_ALTERNATE, MATCH_BARE, MATCH_PRIMARY, MATCH_SKELETON, GeoEntry
@@ -159,13 +160,14 @@ class PlaceRanker:
         return parts[:top]
 
 
-def parse(data: dict[str, object], where: str) -> PlaceRanker:
-    names = data.get("features")
-    if list(names or []) != list(FEATURES):  # type: ignore[call-overload]
+def parse(data: dict[str, Any], where: str) -> PlaceRanker:
+    """A model file's content, checked against this code's FEATURES."""
+    if list(data.get("features") or []) != list(FEATURES):
         raise GazetteerError("the place ranker was trained on other features; retrain it", where=where)
     try:
-        weights = tuple(float(w) for w in data["weights"])  # type: ignore[attr-defined]
-        return PlaceRanker(weights, float(data["bias"]), float(data["threshold"]), dict(data.get("meta") or {}))  # type: ignore[arg-type]
+        weights = tuple(float(w) for w in data["weights"])
+        meta = data.get("meta") or {}
+        return PlaceRanker(weights, float(data["bias"]), float(data["threshold"]), dict(meta))
     except (KeyError, TypeError, ValueError) as exc:
         raise GazetteerError(f"malformed place ranker ({type(exc).__name__})", where=where) from None
 
