@@ -2,7 +2,7 @@
 
 Each candidate of a place mention is described by a few features (how the name matched, what kind of entry
 it is, its population, whether it lies in the article's countries, whether it fits the kind hint, how far
-it is from the article's other places...). A logistic model, trained by ``scripts/train_place_ranker.py``
+it is from the article's other places...). A pairwise logistic model, trained by ``scripts/train_place_ranker.py``
 on ACLED notes whose coded point says which candidate was meant (split by country: see
 ``data/models/place_ranker.md``), turns them into a score; the candidates are ranked by it. The model is a
 list of weights, so every score can be explained as the sum of each feature's contribution
@@ -142,12 +142,12 @@ def features(
 
 @dataclass(frozen=True)
 class PlaceRanker:
-    """A linear scorer over FEATURES: ``score = bias + sum(weight * value)`` (a log-odds that the candidate
-    is the place meant)."""
+    """A linear scorer over FEATURES: ``score = bias + sum(weight * value)`` (a ranking score: higher
+    is more likely the place meant; trained on pairs of a right and a wrong candidate)."""
 
     weights: tuple[float, ...]
     bias: float
-    threshold: float  # below this log-odds a best candidate is "none of these"
+    threshold: float  # below this score a best candidate is "none of these"
     meta: dict[str, object]
 
     def score(self, values: Sequence[float]) -> float:
