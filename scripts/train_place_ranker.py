@@ -269,14 +269,16 @@ def main(argv: list[str] | None = None) -> int:
 CARD = """# Model card: the place ranker (`place_ranker.json`)
 
 **What it does.** For a place name in an article, the gazetteer retrieves every entry the name can mean
-(towns, villages, admin areas, facilities, countries: `Gazetteer.candidates`). This model ranks them: a pairwise
-logistic model (trained on pairs of a right and a wrong candidate) over {n_features} features of each candidate in its context (`veilleur.geo.ranker.FEATURES`:
-how the name matched, the entry's kind, population, capital or admin seat, whether it lies in the article's
-first or another of its countries or a neighbour, whether it fits the kind word of the phrase, its distance
-to the article's other places, a weak alias, spelling distance, a common word). Rules then keep the
-explicit "none of these" (a common word, a weak alias without a hint, a hamlet abroad, a loose spelling
-far from any context) and the model's score must reach `threshold` = {threshold} (score units: the model orders candidates; the threshold is the score under which 2% of the right training answers fall).
-`veilleur places "TEXT"` prints the candidates with their scores and the features that decided.
+(towns, villages, admin areas, facilities, countries: `Gazetteer.candidates`). This model ranks them: a
+pairwise logistic model (trained on pairs of a right and a wrong candidate) over {n_features} features of
+each candidate in its context (`veilleur.geo.ranker.FEATURES`: how the name matched, the entry's kind,
+population, capital or admin seat, whether it lies in the article's first or another of its countries or a
+neighbour, whether it fits the kind word of the phrase, its distance to the article's other places, a weak
+alias, spelling distance, a common word). Rules then keep the explicit "none of these" (a common word, a
+weak alias without a hint, a hamlet abroad, a loose spelling far from any context) and the model's score must
+reach `threshold` = {threshold} (score units: the score orders candidates; the threshold is the score under
+which 2% of the right answers of the training rankings fall). `veilleur places "TEXT"` prints the candidates
+with their scores and the features that decided.
 
 **Status.** Opt-in (`place_ranker = "learned"`, `VEILLEUR_PLACE_RANKER=learned`): it beats the hand-weighted
 score on the held-out rankings below, but end to end (whole pipeline, `benchmarks/eval_sets.py`) it is not yet
