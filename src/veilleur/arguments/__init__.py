@@ -468,7 +468,8 @@ def article_countries(document: Document, doc: Doc, res: Resources) -> list[str]
     """The article's countries, most mentioned first: country names and demonyms, then the countries of the
     well-known places it names ("Niamey" says Niger when the article never writes "Niger")."""
     counts: Counter[str] = res.gazetteer.countries_in(document.text, res.lang)
-    places: Counter[str] = Counter()  # votes (floats: an alternate name weighs half)
+    places: Counter[str] = Counter()
+    others: Counter[str] = Counter()  # votes of names that are only another name of a place
     for ent in doc.ents:
         if ent.label_ in ("LOC", "GPE"):
             # a name that only one country has, at its closest spelling ("Aguelhok", "Niamey", "Jisr al-Choghour")
@@ -482,9 +483,17 @@ def article_countries(document: Document, doc: Doc, res: Resources) -> list[str]
             best = min((c.match for c in cands), default=None)
             found = {c.country for c in cands if c.match == best}
             if len(found) == 1:
-                # a name that is only another name of the place ("Lazaret" for a district abroad) says less
-                # than a place's own name
-                places[found.pop()] += 1 if best == 0 else 0.5  # type: ignore[assignment]
+                if best == 0:
+                    places[found.pop()] += 1
+                else:
+                    others[found.pop()] += 1
+    # a name that is only another name of a place supports a country; it brings one in only when no place
+    # of the text names one by its own name ("Jisr al-Choghour" alone says Syria; "Lazaret" beside Niamey is
+    # a Niamey quarter, not the district abroad that has it as another name)
+    named = set(places)
+    for c, n in others.items():
+        if c in counts or c in named or not named:
+            places[c] += n
     ranked = [c for c, _ in counts.most_common()]
     return ranked + [c for c, _ in places.most_common() if c not in ranked]
 

@@ -215,11 +215,8 @@ def plausible(best: Scored, ranked: Sequence[Scored], ctx: Context) -> bool:
             return e.country in ctx.neighbours and e.population >= 5000 and e.match <= MATCH_ALTERNATE
         if e.kind in ("admin1", "admin2", "admin3"):
             return False  # a province of an unrelated country: a homonym ("al-Jazira" is not Sudan's)
-    if in_ctx and e.country != ctx.countries[0] and e.match > 0 and not near_ok:
-        # a hamlet, or a town that is no city of note, of a secondary country reached through another of its
-        # names (that name may be all that put the country in the context)
-        if small or (e.kind in ("place", "feature") and e.population < 100_000):
-            return False
+    if in_ctx and small and e.country != ctx.countries[0] and e.match > 0 and not near_ok:
+        return False  # a hamlet of a secondary country reached through an alternate spelling
     if not ctx.countries and ctx.near is None and small:
         # a tiny place with no context: only if the name is unambiguous (all readings within 50 km)
         others = [r for r in ranked if r.entry.id != e.id and r.entry.match <= MATCH_BARE]
