@@ -282,8 +282,8 @@ with their scores and the features that decided.
 
 **Status.** Opt-in (`place_ranker = "learned"`, `VEILLEUR_PLACE_RANKER=learned`): it beats the hand-weighted
 score on the held-out rankings below, but end to end (whole pipeline, `benchmarks/eval_sets.py`) it is not yet
-better everywhere (2026-12-02: held-out fold 4 F1 0.745 against 0.740, French development set 0.578 against
-0.576, ACLED development notes 0.849 against 0.860, seed articles 0.952 against 1.000). One feature,
+better everywhere (2026-12-02: held-out fold 4 F1 0.744 against 0.736, French development set 0.591 against
+0.582, ACLED development notes 0.849 against 0.860, seed articles 0.952 against 1.000). One feature,
 `rule_score`, is the hand-weighted score itself: the model learns corrections to it.
 
 **Data.** English ACLED event notes (`corpora/acled_notes`, 157 countries; "Armed Conflict Location & Event
