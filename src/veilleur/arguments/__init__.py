@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from veilleur.arguments.places import PlaceMention, find_places
+from veilleur.arguments.places import WELL_KNOWN, PlaceMention, find_places
 from veilleur.arguments.roles import assign_actors, reporter_text, speaker_text
 from veilleur.detect import (
     Coding,
@@ -477,7 +477,7 @@ def article_countries(document: Document, doc: Doc, res: Resources) -> list[str]
             # a city everybody means by that name, in any of its spellings ("Londres" is London, not the
             # Argentine village whose own name it is)
             sizes = sorted((c.population for c in cands if c.match <= 1), reverse=True) + [0, 0]
-            if sizes[0] >= _WELL_KNOWN and sizes[0] >= 10 * sizes[1]:
+            if sizes[0] >= WELL_KNOWN and sizes[0] >= 10 * sizes[1]:
                 places[next(c.country for c in cands if c.match <= 1 and c.population == sizes[0])] += 1
                 continue
             best = min((c.match for c in cands), default=None)
@@ -497,9 +497,6 @@ def article_countries(document: Document, doc: Doc, res: Resources) -> list[str]
     ranked = [c for c, _ in counts.most_common()]
     return ranked + [c for c, _ in places.most_common() if c not in ranked]
 
-
-# a city this big is the one a name means unless the text says otherwise
-_WELL_KNOWN = 100_000
 
 # "Bamako, 14 mars (AFP) -", "BAGDAD (Reuters) —": where and when the dispatch was filed, not the incident
 _DATELINE = re.compile(r"^\s*[A-ZÀ-Ý][\w'’ .-]{1,40}(?:,[^()\n]{1,40})?\s*\([A-Z][A-Za-z]{1,10}\)\s*[-–—:]")

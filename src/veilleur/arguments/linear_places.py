@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Span as SpacySpan
 
 from veilleur import lang
-from veilleur.arguments.places import PlaceMention
+from veilleur.arguments.places import WELL_KNOWN, PlaceMention
 from veilleur.detect.linear import LinearLexicon, Word, find_phrases
 from veilleur.geo.normalize import key_bare
 from veilleur.geo.words import place_words, word_key
@@ -22,8 +22,6 @@ from veilleur.resolve.numbers import parse_number
 if TYPE_CHECKING:
     from veilleur.arguments import Resources
 
-# a city this big is the one a name means unless the text says otherwise
-_WELL_KNOWN = 100_000
 # actor kinds that may act abroad: they say nothing about where the text happens
 _NOT_AT_HOME = ("state", "external", "civilians", "protesters", "rioters")
 
@@ -145,7 +143,7 @@ def name_countries(sents: Sequence[SpacySpan], res: Resources) -> list[str]:
                     weight[e.country] = max(weight.get(e.country, 0), big)
                     biggest[e.country] = max(biggest.get(e.country, 0), e.population)
             sizes = sorted(biggest.values(), reverse=True) + [0]
-            if sizes[0] >= _WELL_KNOWN and sizes[0] >= 10 * sizes[1]:
+            if sizes[0] >= WELL_KNOWN and sizes[0] >= 10 * sizes[1]:
                 # a city everybody means by that name ("Lagos", "Kabul"): its country
                 weight = {c: 1 for c, pop in biggest.items() if pop == sizes[0]}
             total = sum(weight.values())

@@ -16,6 +16,8 @@ from veilleur.geo.words import place_words, word_key
 from veilleur.model import Place
 
 _PLACE_LABELS = {"LOC", "GPE", "FAC"}
+#: A city this big is the one a name means unless the text says otherwise ("Londres", "Kabul").
+WELL_KNOWN = 100_000
 _PARTICLES = {"al", "el", "ad", "as", "an", "ar", "at", "ez", "es", "ash", "ach", "ech"}
 _STOP_PUNCT = {",", ";", ":", ".", "«", "»", "(", ")", "!", "?", "\n"}
 

@@ -253,7 +253,9 @@ class IndexBuilder:
             cc = code.split(".")[0]
             pool = by_a1.get(code, [])
             c = curated.get(code)
-            seat = self._find_seat(pool, place_list, c.seat if c else None, keys)
+            seat = self._seat_by_name(code, c.seat, by_a1, place_list, keys) if c and c.seat else None
+            if seat is None and pool:
+                seat = max(pool, key=lambda i: (place_list[i].pop, place_list[i].feature.startswith("PPLA")))
             if seat is None:
                 self.stats["admin1_without_seat"] += 1
                 continue
@@ -342,21 +344,6 @@ class IndexBuilder:
             self._a1_name_index[a1] = index
         hits = {i for k in keys(name) if k for i in index.get(k, ())}
         return max(hits, key=lambda i: (places[i].pop, -i)) if hits else None
-
-    @staticmethod
-    def _find_seat(
-        pool: list[int], places: list[_Entry], seat_name: str | None, keys: _KeyCache, strict: bool = False
-    ) -> int | None:
-        if seat_name:
-            want = {k for k in keys(seat_name) if k}
-            hits = [i for i in pool if any(want & {k for k in keys(n) if k} for n, _ in places[i].names)]
-            if hits:
-                return max(hits, key=lambda i: places[i].pop)
-            if strict:
-                return None
-        if not pool:
-            return None
-        return max(pool, key=lambda i: (places[i].pop, places[i].feature.startswith("PPLA")))
 
     def _admin_code(self, cc: str, name: str | None, table: dict[str, str], keys: _KeyCache) -> str | None:
         if not name:

@@ -59,25 +59,19 @@ def create_app(settings: Settings, *, store: Store | None = None, host: str = "1
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if store is not None:
-            app.state.readers = _reader_pool(store)
-            try:
-                yield
-            finally:
-                if app.state.readers is not None:
-                    app.state.readers.close()
-            return
-        from veilleur.api import open_ledger
+        opened: Store | None = None  # the ledger this app opened itself (and so closes)
+        if store is None:
+            from veilleur.api import open_ledger
 
-        opened = open_ledger(settings, create=False)
-        app.state.store = opened
-        app.state.readers = _reader_pool(opened)
+            opened = app.state.store = open_ledger(settings, create=False)
+        app.state.readers = _reader_pool(app.state.store)
         try:
             yield
         finally:
             if app.state.readers is not None:
                 app.state.readers.close()
-            opened.close()
+            if opened is not None:
+                opened.close()
 
     app = FastAPI(
         title="Veilleur",
